@@ -1,0 +1,26 @@
+/**
+ * One jest run for the whole repository, in ESM mode (NestJS 12 is ESM-only).
+ * Workspace packages resolve to their TypeScript sources, so `npm test` needs no build first;
+ * types are checked separately by `npm run typecheck` (tsconfig.spec.json).
+ * @type {import('jest').Config}
+ */
+const workspaceSources = {
+  '^@huleedu/nest-tracing$': '<rootDir>/packages/tracing/src/index.ts',
+  '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
+};
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/sample-services'],
+  testMatch: ['**/*.spec.ts'],
+  moduleNameMapper: {
+    ...workspaceSources,
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};

@@ -1,0 +1,43 @@
+import type { TextMapGetter } from '@opentelemetry/api';
+
+/** A carrier read as a plain object: HTTP headers, Kafka headers, an event envelope's metadata. */
+export type CarrierRecord = Record<string, unknown>;
+
+const decoder = new TextDecoder();
+
+function valueAsString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return decoder.decode(value);
+  return undefined;
+}
+
+function findKey(carrier: CarrierRecord, key: string): unknown {
+  if (key in carrier) return carrier[key];
+  const wanted = key.toLowerCase();
+  for (const candidate of Object.keys(carrier)) {
+    if (candidate.toLowerCase() === wanted) return carrier[candidate];
+  }
+  return undefined;
+}
+
+/**
+ * Reads propagation fields from a plain object, whatever its shape:
+ * - keys match case-insensitively (`TraceParent` finds `traceparent`);
+ * - values may be strings, Buffers or byte arrays (Kafka headers), or arrays of those;
+ * - repeated `traceparent` values that disagree count as missing (W3C: start a new trace), while
+ *   repeated `tracestate`/`baggage` values are joined with `,` as HTTP combines header fields;
+ * - anything else (numbers, objects) counts as missing. It never throws.
+ */
+export const recordCarrierGetter: TextMapGetter<CarrierRecord> = {
+  keys(carrier) {
+    return carrier && typeof carrier === 'object' ? Object.keys(carrier) : [];
+  },
+  get(carrier, key) {
+    if (!carrier || typeof carrier !== 'object') return undefined;
+    const raw = findKey(carrier, key);
+    if (!Array.isArray(raw)) return valueAsString(raw);
+    const values = [...new Set(raw.map(valueAsString).filter((v): v is string => v !== undefined))];
+    if (values.length <= 1) return values[0];
+    return key.toLowerCase() === 'traceparent' ? undefined : values.join(',');
+  },
+};

@@ -1,0 +1,68 @@
+import { trace } from '@opentelemetry/api';
+import type { SpanKind, Tracer } from '@opentelemetry/api';
+import { RUNTIME_GLOBAL_KEY } from '../tracing.internal-constants.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
+import type { ErrorClassifier } from '../tracing.options.js';
+import { defaultErrorClassifier } from './default-error-classifier.js';
+
+/**
+ * The state every traced call reads: which tracer to use and how to name and classify. One per
+ * process (kept on `globalThis`, so two copies of the package agree), written only by `sdk/`.
+ * @internal
+ */
+export interface TracingRuntime {
+  /** False when tracing is switched off: wrappers call straight through. */
+  enabled: boolean;
+  /** The tracer of the active provider, or undefined to use the API's global (proxy) tracer. */
+  tracer: Tracer | undefined;
+  /** First segment of default span names, or undefined for `{Class}.{method}`. */
+  spanNamePrefix: string | undefined;
+  /** Children of a sampled-out parent are sampled out too, so no span needs to be made. */
+  parentBasedSampling: boolean;
+  errorClassifier: ErrorClassifier;
+  attributeValueLengthLimit: number;
+  /** Bumped on every reconfiguration; caches keyed on it (span names) refresh themselves. */
+  generation: number;
+}
+
+type RuntimeHost = { [RUNTIME_GLOBAL_KEY]?: TracingRuntime };
+
+function createDefaultRuntime(): TracingRuntime {
+  return {
+    enabled: true,
+    tracer: undefined,
+    spanNamePrefix: undefined,
+    parentBasedSampling: true,
+    errorClassifier: defaultErrorClassifier,
+    attributeValueLengthLimit: 2048,
+    generation: 0,
+  };
+}
+
+/** @internal */
+export const runtime: TracingRuntime = ((globalThis as RuntimeHost)[RUNTIME_GLOBAL_KEY] ??=
+  createDefaultRuntime());
+
+let apiTracer: Tracer | undefined;
+
+/** The tracer for a new span: the active provider's, else the API's global one (no-op without an SDK). */
+export function currentTracer(): Tracer {
+  return runtime.tracer ?? (apiTracer ??= trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION));
+}
+
+/** Apply a new configuration. @internal */
+export function configureRuntime(changes: Partial<Omit<TracingRuntime, 'generation'>>): void {
+  Object.assign(runtime, changes);
+  runtime.generation += 1;
+  apiTracer = undefined;
+}
+
+/** Back to the state before any module started (used when the last tracing lease ends). @internal */
+export function resetRuntime(): void {
+  configureRuntime(createDefaultRuntime());
+}
+
+/** The kind's name in lower case, the default `operation.type`. */
+export function spanKindName(kind: SpanKind): string {
+  return (['internal', 'server', 'client', 'producer', 'consumer'] as const)[kind] ?? 'internal';
+}

@@ -1,0 +1,51 @@
+import { ProxyTracerProvider, ROOT_CONTEXT, context, createContextKey, propagation, trace } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+
+const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
+const PROBE = createContextKey('huleedu.nest-tracing.context-manager-probe');
+
+/** The tracer provider registered with the API by anyone, or undefined when there is none. */
+export function registeredTracerProvider(): TracerProvider | undefined {
+  const global = trace.getTracerProvider();
+  const delegate = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  return delegate === NO_PROVIDER ? undefined : delegate;
+}
+
+/** True when a context manager is registered (the no-op one never makes a context active). */
+export function hasContextManager(): boolean {
+  const probe = ROOT_CONTEXT.setValue(PROBE, true);
+  return context.with(probe, () => context.active().getValue(PROBE) === true);
+}
+
+/** What this library registered itself, so it removes exactly that. */
+export interface Registration {
+  tracerProvider: boolean;
+  contextManager: boolean;
+  propagator: boolean;
+}
+
+/**
+ * Register `provider`, plus an AsyncLocalStorage context manager and the W3C trace-context and
+ * baggage propagators where the application has not registered its own.
+ */
+export function registerGlobals(provider: TracerProvider): Registration {
+  const registration: Registration = { tracerProvider: false, contextManager: false, propagator: false };
+  registration.tracerProvider = trace.setGlobalTracerProvider(provider);
+  if (!hasContextManager()) {
+    registration.contextManager = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
+  if (propagation.fields().length === 0) {
+    registration.propagator = propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+    );
+  }
+  return registration;
+}
+
+export function unregisterGlobals(registration: Registration): void {
+  if (registration.tracerProvider) trace.disable();
+  if (registration.contextManager) context.disable();
+  if (registration.propagator) propagation.disable();
+}

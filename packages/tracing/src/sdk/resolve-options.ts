@@ -1,0 +1,131 @@
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { defaultErrorClassifier } from '../runtime/default-error-classifier.js';
+import { TracingConfigError } from '../tracing.errors.js';
+import type { BatchOptions, ErrorClassifier, TracingModuleOptions } from '../tracing.options.js';
+import { SpanNameRulesSampler, createBaseSampler } from './span-name-rules.sampler.js';
+
+/** Options after defaults, environment variables and validation. @internal */
+export interface ResolvedTracingOptions {
+  enabled: boolean;
+  serviceName: string;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  resourceAttributes: NonNullable<TracingModuleOptions['resourceAttributes']>;
+  spanNamePrefix: string;
+  exporters: Array<'otlp' | 'console' | 'none' | SpanExporter>;
+  spanProcessor: 'batch' | 'simple';
+  batch: BatchOptions;
+  spanProcessors: SpanProcessor[];
+  sampler: Sampler;
+  parentBasedSampling: boolean;
+  errorClassifier: ErrorClassifier;
+  attributeValueLengthLimit: number;
+  override: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+const ENV_SAMPLERS: Record<string, { ratio?: number; parentBased: boolean }> = {
+  always_on: { ratio: 1, parentBased: false },
+  always_off: { ratio: 0, parentBased: false },
+  traceidratio: { parentBased: false },
+  parentbased_always_on: { ratio: 1, parentBased: true },
+  parentbased_always_off: { ratio: 0, parentBased: true },
+  parentbased_traceidratio: { parentBased: true },
+};
+
+function fail(problem: string, ...solutions: string[]): never {
+  throw TracingConfigError.create(problem, solutions);
+}
+
+function checkRatio(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    fail(`${what} must be a number from 0 to 1, got ${JSON.stringify(value)}.`, 'Use 1 to keep every trace, 0.1 to keep one in ten, 0 to keep none.');
+  }
+  return value;
+}
+
+function samplingFromEnv(env: Env): { ratio: number; parentBased: boolean } {
+  const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase();
+  if (!name) return { ratio: 1, parentBased: true };
+  const known = ENV_SAMPLERS[name];
+  if (!known) {
+    fail(
+      `OTEL_TRACES_SAMPLER=${name} is not a sampler nest-tracing can build.`,
+      `Use one of: ${Object.keys(ENV_SAMPLERS).join(', ')}.`,
+      'Or unset it and pass sampling options to TracingModule.forRoot().',
+    );
+  }
+  const arg = env.OTEL_TRACES_SAMPLER_ARG;
+  const ratio = known.ratio ?? (arg === undefined || arg === '' ? 1 : checkRatio(Number(arg), 'OTEL_TRACES_SAMPLER_ARG'));
+  return { ratio, parentBased: known.parentBased };
+}
+
+function resolveExporters(options: TracingModuleOptions, env: Env): ResolvedTracingOptions['exporters'] {
+  const configured = options.exporter ?? (env.OTEL_TRACES_EXPORTER?.split(',').map((v) => v.trim()) as TracingModuleOptions['exporter']) ?? 'otlp';
+  const list = Array.isArray(configured) ? configured : [configured];
+  for (const exporter of list) {
+    const isExporterObject = typeof exporter === 'object' && exporter !== null && typeof exporter.export === 'function';
+    if (!isExporterObject && !['otlp', 'console', 'none'].includes(exporter as string)) {
+      fail(
+        `exporter ${JSON.stringify(exporter)} is not known.`,
+        "Use 'otlp', 'console' or 'none', or pass an OpenTelemetry SpanExporter instance.",
+        'Check OTEL_TRACES_EXPORTER if you set the exporter through the environment.',
+      );
+    }
+  }
+  return list;
+}
+
+/** Short service name for span names: `spellchecker-service` gives `spellchecker`. */
+export function defaultSpanNamePrefix(serviceName: string): string {
+  return serviceName.replace(/[-_.]service$/i, '') || serviceName;
+}
+
+/** Apply defaults and the standard `OTEL_*` variables, and reject mistakes with a fix. @internal */
+export function resolveTracingOptions(options: TracingModuleOptions = {}, env: Env = process.env): ResolvedTracingOptions {
+  const enabled = options.enabled ?? env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
+  const serviceName = options.serviceName ?? env.OTEL_SERVICE_NAME;
+  if (!serviceName) {
+    fail(
+      'TracingModule needs a service name.',
+      "Pass it: TracingModule.forRoot({ serviceName: 'file-service' }).",
+      'Or set the OTEL_SERVICE_NAME environment variable.',
+    );
+  }
+  const sampling = options.sampling;
+  const fromEnv = sampling?.ratio === undefined && sampling?.parentBased === undefined ? samplingFromEnv(env) : undefined;
+  const ratio = sampling?.ratio !== undefined ? checkRatio(sampling.ratio, 'sampling.ratio') : (fromEnv?.ratio ?? 1);
+  const parentBased = sampling?.parentBased ?? fromEnv?.parentBased ?? true;
+  const rules = sampling?.rules ?? {};
+  for (const [name, ruleRatio] of Object.entries(rules)) {
+    if (!name) fail('sampling.rules has an empty span name.', "Name the spans a rule applies to, for example { 'kafka.consume.heartbeat*': 0.01 }.");
+    checkRatio(ruleRatio, `sampling.rules['${name}']`);
+  }
+  const base = createBaseSampler(ratio, parentBased);
+  const limit = options.attributeValueLengthLimit ?? 2048;
+  if (!Number.isInteger(limit) || limit < 1) {
+    fail(`attributeValueLengthLimit must be a positive integer, got ${JSON.stringify(limit)}.`, 'Leave it out for the default of 2048 characters.');
+  }
+  const spanProcessor = options.spanProcessor ?? 'batch';
+  if (spanProcessor !== 'batch' && spanProcessor !== 'simple') {
+    fail(`spanProcessor must be 'batch' or 'simple', got ${JSON.stringify(spanProcessor)}.`, "Use 'batch' in production and 'simple' in tests.");
+  }
+  return {
+    enabled,
+    serviceName,
+    serviceVersion: options.serviceVersion,
+    environment: options.environment,
+    resourceAttributes: options.resourceAttributes ?? {},
+    spanNamePrefix: options.spanNamePrefix ?? defaultSpanNamePrefix(serviceName),
+    exporters: resolveExporters(options, env),
+    spanProcessor,
+    batch: options.batch ?? {},
+    spanProcessors: options.spanProcessors ?? [],
+    sampler: Object.keys(rules).length > 0 ? new SpanNameRulesSampler(rules, base, parentBased) : base,
+    parentBasedSampling: parentBased,
+    errorClassifier: options.errorClassifier ?? defaultErrorClassifier,
+    attributeValueLengthLimit: limit,
+    override: options.override ?? false,
+  };
+}

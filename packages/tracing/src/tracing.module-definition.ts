@@ -1,0 +1,12 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { TracingModuleOptions } from './tracing.options.js';
+
+export const {
+  ConfigurableModuleClass: ConfigurableTracingModule,
+  MODULE_OPTIONS_TOKEN: TRACING_MODULE_OPTIONS,
+  OPTIONS_TYPE: TRACING_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: TRACING_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<TracingModuleOptions>({ moduleName: 'Tracing' })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
+  .build();

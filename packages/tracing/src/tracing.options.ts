@@ -1,0 +1,115 @@
+import type { Attributes, Link, Span, SpanKind } from '@opentelemetry/api';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/** Where finished spans go: a built-in exporter by name, or any OpenTelemetry `SpanExporter`. */
+export type ExporterOption = 'otlp' | 'console' | 'none' | SpanExporter;
+
+/** How a thrown error counts on a span: `error` marks the span failed, `expected` leaves it unset. */
+export type ErrorClassification = 'error' | 'expected';
+
+/**
+ * Decides whether an error that escaped a traced operation is a failure of that operation.
+ * Runs only when the span is recording; a classifier that throws counts the error as `error`.
+ */
+export type ErrorClassifier = (error: unknown, spanKind: SpanKind) => ErrorClassification;
+
+/** Sampling: a ratio, parent-based by default, with per-span-name rules. */
+export interface SamplingOptions {
+  /** Share of new traces to record, from 0 to 1. Default: `1`, or `OTEL_TRACES_SAMPLER_ARG` for ratio samplers. */
+  ratio?: number;
+  /**
+   * Follow the parent's decision when there is a parent. Default: `true` (as OpenTelemetry's default
+   * sampler), or what `OTEL_TRACES_SAMPLER` says when this option and `ratio` are both absent.
+   */
+  parentBased?: boolean;
+  /**
+   * Ratios per span name, exact (`'kafka.consume.heartbeat'`) or glob (`'kafka.consume.heartbeat*'`,
+   * `*` any run of characters, `?` one character). A rule decides for spans that start a trace or
+   * continue a remote one; spans under a local parent always follow that parent, so a trace is never
+   * cut in the middle of a process. Exact names win over globs; globs are tried in the order given.
+   * Default: `{}`.
+   */
+  rules?: Record<string, number>;
+}
+
+/** Batch processor tuning; the queue is bounded so a slow backend cannot exhaust memory. */
+export interface BatchOptions {
+  /** Default: `2048` spans; spans past it are dropped and counted by OpenTelemetry. */
+  maxQueueSize?: number;
+  /** Default: `512`. */
+  maxExportBatchSize?: number;
+  /** Default: `5000` ms. */
+  scheduledDelayMillis?: number;
+  /** Default: `30000` ms. */
+  exportTimeoutMillis?: number;
+}
+
+/** Options of `TracingModule.forRoot()`, `forRootAsync()` and `startTracing()`. */
+export interface TracingModuleOptions {
+  /** The service's name (`service.name`). Required, unless `OTEL_SERVICE_NAME` is set. */
+  serviceName?: string;
+  /** `service.version`. Default: none. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`. Default: none. */
+  environment?: string;
+  /** More resource attributes; `OTEL_RESOURCE_ATTRIBUTES` is read as well. Default: `{}`. */
+  resourceAttributes?: Attributes;
+  /**
+   * First segment of default span names (`{prefix}.{Class}.{method}`). Default: `serviceName`
+   * without a trailing `-service`, `_service` or `.service` (`spellchecker-service` gives `spellchecker`).
+   */
+  spanNamePrefix?: string;
+  /**
+   * Where spans go. `'otlp'` is OTLP/HTTP protobuf and honours `OTEL_EXPORTER_OTLP_ENDPOINT` and
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`; an array exports to each. Default: `OTEL_TRACES_EXPORTER`
+   * when set (`otlp`, `console` or `none`), else `'otlp'`.
+   */
+  exporter?: ExporterOption | ExporterOption[];
+  /** `'batch'` (bounded queue, background export) or `'simple'` (export as each span ends). Default: `'batch'`. */
+  spanProcessor?: 'batch' | 'simple';
+  /** Batch processor tuning. Default: OpenTelemetry's defaults (see {@link BatchOptions}). */
+  batch?: BatchOptions;
+  /** Extra span processors, added after the exporter's. Default: `[]`. */
+  spanProcessors?: SpanProcessor[];
+  /** Sampling. Default: every trace, parent-based. */
+  sampling?: SamplingOptions;
+  /**
+   * Which escaped errors mark a span failed. Default: Nest `HttpException`s below 500 are `expected`
+   * on SERVER and INTERNAL spans; everything else is an `error`.
+   */
+  errorClassifier?: ErrorClassifier;
+  /** Longest string attribute value; longer values are cut. Default: `2048`. */
+  attributeValueLengthLimit?: number;
+  /** Turn tracing off (decorators then call straight through). Default: `true`, `false` when `OTEL_SDK_DISABLED=true`. */
+  enabled?: boolean;
+  /**
+   * Replace a tracer provider that nest-tracing itself already started in this process instead of
+   * sharing it. `TracingTestingModule` sets it so tests never export to a real backend. Default: `false`.
+   */
+  override?: boolean;
+}
+
+/** Options of `@Traced()` on a method or a class, and of `traceOperation()`. */
+export interface TracedOptions {
+  /** Span name. Default: `{prefix}.{Class}.{method}` (see `spanNamePrefix`). */
+  name?: string;
+  /** Span kind. Default: `SpanKind.INTERNAL`. */
+  kind?: SpanKind;
+  /** Value of `operation.type`. Default: the span kind in lower case (`internal`, `server`, ...). */
+  operationType?: string;
+  /**
+   * Attributes set at span start: a fixed object, or a function of the method's arguments (run only
+   * when the span is recording; if it throws, the failure is logged once and the call goes on).
+   * Default: none.
+   */
+  attributes?: Attributes | ((...args: any[]) => Attributes | undefined);
+  /**
+   * Called with the method's result (for an Observable, with each emitted value) while the span is
+   * recording; the attributes it returns are set on the span. Default: none.
+   */
+  onResult?: (result: any, span: Span) => Attributes | void;
+  /** Start a new trace, linked to the current span. Default: `false`. */
+  root?: boolean;
+  /** Links added at span start: fixed, or a function of the method's arguments. Default: none. */
+  links?: Link[] | ((...args: any[]) => Link[] | undefined);
+}

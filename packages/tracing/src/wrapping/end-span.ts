@@ -1,0 +1,77 @@
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { Exception, Span } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
+import { AttributeNames, OperationResult } from '../attribute-names.js';
+import { runtime } from '../runtime/tracing-runtime.js';
+import { setCoercedAttributes } from '../utils/coerce-attributes.js';
+import { safeExecute } from '../utils/safe-execute.js';
+import type { SpanSpec } from './span-spec.js';
+
+/** Errors already recorded as an exception event: enclosing spans mark failure but do not repeat it. */
+const recordedErrors = new WeakSet<object>();
+
+/** The low-cardinality `error.type`: the error's class name, or `_OTHER` for non-Error throwables. */
+export function errorTypeOf(error: unknown): string {
+  if (error instanceof Error) return error.constructor?.name || error.name || 'Error';
+  return ERROR_TYPE_VALUE_OTHER;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
+function asException(error: unknown): Exception {
+  if (error instanceof Error) return error;
+  return { name: ERROR_TYPE_VALUE_OTHER, message: describe(error) };
+}
+
+/** Set the attributes `onResult` returns for `result`; a throwing hook is reported and ignored. */
+export function applyResultAttributes(span: Span, spec: SpanSpec, result: unknown): void {
+  const { onResult } = spec;
+  if (!onResult || !span.isRecording()) return;
+  const attributes = safeExecute(spec.site, () => onResult(result, span));
+  if (attributes) setCoercedAttributes(span, attributes, runtime.attributeValueLengthLimit);
+}
+
+/** End a span whose operation succeeded; with a spec, its `onResult` sees `result` first. */
+export function endSpanWithSuccess(span: Span, spec?: SpanSpec, result?: unknown): void {
+  if (span.isRecording()) {
+    span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
+    if (spec) applyResultAttributes(span, spec, result);
+  }
+  span.end();
+}
+
+/**
+ * End a span whose operation threw. `operation.result` is `error` either way; if the classifier
+ * says the error is a real failure, status ERROR (message: the error's message), `error.type`, and
+ * one exception event, only on the innermost span the error escaped from.
+ */
+export function endSpanWithError(span: Span, spec: SpanSpec, error: unknown): void {
+  if (span.isRecording()) {
+    span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.ERROR);
+    const classification =
+      safeExecute(`${spec.site} (errorClassifier)`, () => runtime.errorClassifier(error, spec.kind)) ?? 'error';
+    if (classification === 'error') {
+      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
+      const trackable = typeof error === 'object' && error !== null;
+      if (!trackable || !recordedErrors.has(error)) {
+        span.recordException(asException(error));
+        if (trackable) recordedErrors.add(error);
+      }
+    }
+  }
+  span.end();
+}
+
+/** End a span whose Observable was unsubscribed before it completed or failed. */
+export function endSpanCancelled(span: Span): void {
+  if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.CANCELLED);
+  span.end();
+}

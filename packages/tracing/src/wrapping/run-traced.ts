@@ -1,0 +1,32 @@
+import { context, trace } from '@opentelemetry/api';
+import { isObservable } from 'rxjs';
+import { endSpanWithError } from './end-span.js';
+import { settleResult } from './settle-result.js';
+import type { SpanSpec } from './span-spec.js';
+import { shouldSkipSpan, startOperationSpan } from './start-operation-span.js';
+import { traceObservable } from './trace-observable.js';
+
+/**
+ * The one per-call path behind `@Traced` and `traceOperation`: start a span under the active
+ * context, run `fn` with it active, and end it exactly once whatever `fn` returns or throws. The
+ * caller gets the same value or the same error object. With tracing off, or under a sampled-out
+ * parent, `fn` runs directly and no span is made.
+ */
+export function runTraced<T>(spec: SpanSpec, thisArg: unknown, fn: (...args: any[]) => T, args: unknown[]): T {
+  const parent = context.active();
+  if (shouldSkipSpan(spec, parent)) return fn.apply(thisArg, args);
+  if (spec.observable) {
+    const result = fn.apply(thisArg, args);
+    return isObservable(result) ? (traceObservable(result, spec, args) as T) : result;
+  }
+  const span = startOperationSpan(spec, parent, args);
+  const spanContext = trace.setSpan(parent, span);
+  let result: T;
+  try {
+    result = context.with(spanContext, fn, thisArg, ...args);
+  } catch (error) {
+    endSpanWithError(span, spec, error);
+    throw error;
+  }
+  return settleResult(result, span, spec, spanContext, args);
+}

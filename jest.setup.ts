@@ -1,0 +1,4 @@
+import { expect } from '@jest/globals';
+import { tracingMatchers } from '@huleedu/nest-tracing-testing';
+
+expect.extend(tracingMatchers);

@@ -1,0 +1,10 @@
+export { TracingTestingModule } from './tracing-testing.module.js';
+export type { TracingTestingOptions } from './tracing-testing.module.js';
+export { TestSpans, getTestSpans } from './test-spans.js';
+export type { SpanCondition } from './test-spans.js';
+export type { SpanFilter, SpanStatusName } from './span-filter.js';
+export { formatSpanTree, describeSpan } from './span-tree.js';
+export { useTracingTestIsolation } from './test-isolation.js';
+export type { TestIsolationOptions } from './test-isolation.js';
+export { tracingMatchers } from './matchers/tracing-matchers.js';
+export type { TracingMatchers } from './matchers/tracing-matchers.types.js';

@@ -1,0 +1,21 @@
+import type {} from 'expect';
+import type { AttributeValue } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { SpanStatusName } from '../span-filter.js';
+
+/** The matchers' signatures, merged into jest's `expect` once this package is imported. */
+export interface TracingMatchers<R> {
+  toHaveSpan(name: string | RegExp, attributes?: Record<string, AttributeValue>): R;
+  toHaveSpanCount(count: number, name?: string | RegExp): R;
+  toHaveAttributes(attributes: Record<string, AttributeValue>): R;
+  toBeChildOf(parent: ReadableSpan): R;
+  toBeInSameTrace(other: ReadableSpan): R;
+  toHaveStatus(status: SpanStatusName | number): R;
+  toHaveRecordedException(type?: string): R;
+  toHaveLinkTo(target: ReadableSpan): R;
+}
+
+declare module 'expect' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends TracingMatchers<R> {}
+}

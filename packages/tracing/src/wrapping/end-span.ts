@@ -25,8 +25,9 @@ function describe(error: unknown): string {
   }
 }
 
+/** The exception event's `exception.type` is the same class name as the span's `error.type`. */
 function asException(error: unknown): Exception {
-  if (error instanceof Error) return error;
+  if (error instanceof Error) return { name: errorTypeOf(error), message: error.message, stack: error.stack };
   return { name: ERROR_TYPE_VALUE_OTHER, message: describe(error) };
 }
 

@@ -6,5 +6,7 @@ export type { SpanFilter, SpanStatusName } from './span-filter.js';
 export { formatSpanTree, describeSpan } from './span-tree.js';
 export { useTracingTestIsolation } from './test-isolation.js';
 export type { TestIsolationOptions } from './test-isolation.js';
+export { RecordingSpanExporter } from './recording-span.exporter.js';
+export type { RecordingExporterBehaviour } from './recording-span.exporter.js';
 export { tracingMatchers } from './matchers/tracing-matchers.js';
 export type { TracingMatchers } from './matchers/tracing-matchers.types.js';

@@ -57,9 +57,14 @@ export function configureRuntime(changes: Partial<Omit<TracingRuntime, 'generati
   apiTracer = undefined;
 }
 
-/** Back to the state before any module started (used when the last tracing lease ends). @internal */
+/**
+ * Back to the state before any module started (used when the last tracing lease ends). The
+ * generation keeps counting up, so no cache keyed on it can mistake the new state for an old one.
+ * @internal
+ */
 export function resetRuntime(): void {
-  configureRuntime(createDefaultRuntime());
+  const { generation: _ignored, ...defaults } = createDefaultRuntime();
+  configureRuntime(defaults);
 }
 
 /** The kind's name in lower case, the default `operation.type`. */

@@ -4,6 +4,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 
 const ENDED_TWICE = 'You can only call end() on a span once';
 const CHANGED_AFTER_END = 'Cannot execute the operation on ended Span';
+const CHANGED_PREFIX = 'span changed after end: ';
 
 /**
  * Where test spans go: a span processor that keeps every finished span in memory, synchronously,
@@ -15,6 +16,7 @@ export class TestSpanStore implements SpanProcessor {
   readonly open = new Set<ReadableSpan>();
   violations: string[] = [];
   diagnostics: string[] = [];
+  private endedTwice = new Set<string>();
   private readonly listeners = new Set<() => void>();
 
   onStart(span: Span): void {
@@ -41,6 +43,7 @@ export class TestSpanStore implements SpanProcessor {
     this.open.clear();
     this.violations = [];
     this.diagnostics = [];
+    this.endedTwice = new Set();
   }
 
   /** Call `listener` after each span ends; returns the unsubscribe function. */
@@ -58,10 +61,21 @@ export class TestSpanStore implements SpanProcessor {
     verbose: () => undefined,
   };
 
+  /**
+   * Ending a span twice makes the SDK report both "ended span" and "end() once": keep one finding
+   * per span and problem.
+   */
   private record(message: string): void {
-    if (message.includes(ENDED_TWICE)) this.violations.push(`span ended twice: ${message}`);
-    else if (message.includes(CHANGED_AFTER_END)) this.violations.push(`span changed after end: ${message}`);
-    else this.diagnostics.push(message);
+    const spanId = /([0-9a-f]{16})\b(?!.*[0-9a-f]{16})/.exec(message)?.[1] ?? message;
+    if (message.includes(ENDED_TWICE)) {
+      this.endedTwice.add(spanId);
+      this.violations = this.violations.filter((line) => !(line.startsWith(CHANGED_PREFIX) && line.includes(spanId)));
+      this.violations.push(`span ended twice: ${message}`);
+    } else if (message.includes(CHANGED_AFTER_END)) {
+      if (!this.endedTwice.has(spanId)) this.violations.push(`${CHANGED_PREFIX}${message}`);
+    } else {
+      this.diagnostics.push(message);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ const QUIET_ATTRIBUTES = new Set(['code.function.name', 'operation.type', 'opera
 const MAX_VALUE_LENGTH = 40;
 
 function durationMs(span: ReadableSpan): string {
+  if (!span.ended) return 'open';
   const [seconds, nanos] = span.duration;
   return `${(seconds * 1e3 + nanos / 1e6).toFixed(2)}ms`;
 }

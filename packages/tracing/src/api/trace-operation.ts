@@ -15,7 +15,7 @@ export type TraceOperationOptions = Omit<TracedOptions, 'name' | 'attributes'>;
  * same end-once and error semantics as `@Traced()`.
  * @example `await traceOperation('file.upload', { 'file.size': size }, async (span) => store(file))`
  */
-export function traceOperation<T>(name: string, fn: (span: Span) => T): T;
+export function traceOperation<T>(name: string, fn: (span: Span) => T, options?: TraceOperationOptions): T;
 export function traceOperation<T>(
   name: string,
   attributes: Attributes,
@@ -25,11 +25,13 @@ export function traceOperation<T>(
 export function traceOperation<T>(
   name: string,
   attributesOrFn: Attributes | ((span: Span) => T),
-  maybeFn?: (span: Span) => T,
-  options?: TraceOperationOptions,
+  fnOrOptions?: ((span: Span) => T) | TraceOperationOptions,
+  maybeOptions?: TraceOperationOptions,
 ): T {
-  const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn!;
-  const attributes = typeof attributesOrFn === 'function' ? undefined : attributesOrFn;
+  const withAttributes = typeof attributesOrFn !== 'function';
+  const fn = (withAttributes ? fnOrOptions : attributesOrFn) as (span: Span) => T;
+  const attributes = withAttributes ? attributesOrFn : undefined;
+  const options = (withAttributes ? maybeOptions : fnOrOptions) as TraceOperationOptions | undefined;
   const spec = createSpanSpec({ options: { ...options, name, attributes } });
   return runTraced(spec, undefined, () => fn(trace.getActiveSpan() ?? NON_RECORDING_SPAN), []);
 }

@@ -97,7 +97,7 @@ describe('TraceService and the context functions', () => {
     it('writes traceparent, baggage and correlation id for the active span into a carrier', () => {
       const carrier = tracing.withCorrelationId('corr-9', () =>
         traceOperation('producer', (span) => {
-          const written = injectTraceContext({ existing: 'kept' });
+          const written: Record<string, unknown> = injectTraceContext({ existing: 'kept' });
           expect(written.traceparent).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
           return written;
         }),

@@ -5,7 +5,7 @@ import { TestSpans } from '../test-spans.js';
 
 /** What jest passes as `this` to a matcher (the part these matchers use). */
 export interface MatcherState {
-  isNot: boolean;
+  isNot?: boolean;
 }
 
 export interface MatcherResult {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import { recordCarrierGetter } from './record-carrier.getter.js';
+
+describe('recordCarrierGetter', () => {
+  it.each([
+    ['a string', { traceparent: 'v' }, 'traceparent', 'v'],
+    ['any key case', { TraceParent: 'v' }, 'traceparent', 'v'],
+    ['a Buffer', { traceparent: Buffer.from('v') }, 'traceparent', 'v'],
+    ['a Uint8Array', { baggage: new TextEncoder().encode('k=v') }, 'baggage', 'k=v'],
+    ['an array of one', { traceparent: [Buffer.from('v')] }, 'traceparent', 'v'],
+    ['identical duplicates', { traceparent: ['v', 'v'] }, 'traceparent', 'v'],
+    ['conflicting traceparents', { traceparent: ['v', 'w'] }, 'traceparent', undefined],
+    ['several tracestate fields', { tracestate: ['a=1', 'b=2'] }, 'tracestate', 'a=1,b=2'],
+    ['a number', { traceparent: 1 }, 'traceparent', undefined],
+    ['an object', { traceparent: { value: 'v' } }, 'traceparent', undefined],
+    ['a missing key', {}, 'traceparent', undefined],
+  ])('reads %s', (_case, carrier, key, expected) => {
+    expect(recordCarrierGetter.get(carrier as Record<string, unknown>, key)).toEqual(expected);
+  });
+
+  it('lists keys and tolerates a missing carrier', () => {
+    expect(recordCarrierGetter.keys({ a: 1, b: 2 })).toEqual(['a', 'b']);
+    expect(recordCarrierGetter.keys(undefined as never)).toEqual([]);
+    expect(recordCarrierGetter.get(undefined as never, 'traceparent')).toBeUndefined();
+  });
+});

@@ -80,6 +80,12 @@ export interface TracingModuleOptions {
   errorClassifier?: ErrorClassifier;
   /** Longest string attribute value; longer values are cut. Default: `2048`. */
   attributeValueLengthLimit?: number;
+  /**
+   * Longest wait for the final flush at application shutdown; spans still unsent then are dropped
+   * (reported to OpenTelemetry's error handler) so an unreachable backend cannot hold the
+   * application's shutdown. Default: `5000` ms.
+   */
+  shutdownTimeoutMillis?: number;
   /** Turn tracing off (decorators then call straight through). Default: `true`, `false` when `OTEL_SDK_DISABLED=true`. */
   enabled?: boolean;
   /**

@@ -20,6 +20,7 @@ export interface ResolvedTracingOptions {
   parentBasedSampling: boolean;
   errorClassifier: ErrorClassifier;
   attributeValueLengthLimit: number;
+  shutdownTimeoutMillis: number;
   override: boolean;
 }
 
@@ -107,6 +108,10 @@ export function resolveTracingOptions(options: TracingModuleOptions = {}, env: E
   if (!Number.isInteger(limit) || limit < 1) {
     fail(`attributeValueLengthLimit must be a positive integer, got ${JSON.stringify(limit)}.`, 'Leave it out for the default of 2048 characters.');
   }
+  const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
+  if (!(shutdownTimeoutMillis > 0)) {
+    fail(`shutdownTimeoutMillis must be a positive number, got ${JSON.stringify(shutdownTimeoutMillis)}.`, 'Leave it out for the default of 5000 ms.');
+  }
   const spanProcessor = options.spanProcessor ?? 'batch';
   if (spanProcessor !== 'batch' && spanProcessor !== 'simple') {
     fail(`spanProcessor must be 'batch' or 'simple', got ${JSON.stringify(spanProcessor)}.`, "Use 'batch' in production and 'simple' in tests.");
@@ -126,6 +131,7 @@ export function resolveTracingOptions(options: TracingModuleOptions = {}, env: E
     parentBasedSampling: parentBased,
     errorClassifier: options.errorClassifier ?? defaultErrorClassifier,
     attributeValueLengthLimit: limit,
+    shutdownTimeoutMillis,
     override: options.override ?? false,
   };
 }

@@ -31,6 +31,7 @@ interface SdkState {
   override: boolean;
   registration: Registration;
   parentBasedSampling: boolean;
+  shutdownTimeoutMillis: number;
   leases: Set<object>;
   /** A lease taken by `startTracing()` that the first TracingModule takes over. */
   adoptable: object | undefined;
@@ -84,18 +85,34 @@ async function startOwnedProvider(options: ResolvedTracingOptions, previous?: Sd
       ? { ...previous.registration, tracerProvider: registration.tracerProvider }
       : registration,
     parentBasedSampling: options.parentBasedSampling,
+    shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     leases: previous?.leases ?? new Set(),
     adoptable: previous?.adoptable,
   };
 }
 
-async function shutDown(state: SdkState): Promise<void> {
+/** Wait for `work`, at most `timeoutMillis`; past it, report and go on. */
+async function withinTimeout(work: Promise<void> | undefined, timeoutMillis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      reportExportFailure(new Error(`Tracing shutdown took longer than ${timeoutMillis} ms; spans not yet exported were dropped.`));
+      resolve();
+    }, timeoutMillis);
+    timer.unref();
+  });
   try {
-    if (state.owned) await state.provider.shutdown?.();
-    else await state.provider.forceFlush?.();
+    await Promise.race([work, timeout]);
   } catch (error) {
     reportExportFailure(error);
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+async function shutDown(state: SdkState): Promise<void> {
+  const work = state.owned ? state.provider.shutdown?.() : state.provider.forceFlush?.();
+  await withinTimeout(work, state.shutdownTimeoutMillis);
   if (state.owned) unregisterGlobals(state.registration);
 }
 
@@ -110,7 +127,7 @@ async function acquire(options: TracingModuleOptions, adoptable: boolean): Promi
   if (!state) {
     const foreign = registeredTracerProvider();
     state = foreign
-      ? { provider: foreign, owned: false, override: false, registration: { tracerProvider: false, contextManager: false, propagator: false }, parentBasedSampling: resolved.parentBasedSampling, leases: new Set(), adoptable: undefined }
+      ? { provider: foreign, owned: false, override: false, registration: { tracerProvider: false, contextManager: false, propagator: false }, parentBasedSampling: resolved.parentBasedSampling, shutdownTimeoutMillis: resolved.shutdownTimeoutMillis, leases: new Set(), adoptable: undefined }
       : await startOwnedProvider(resolved);
   } else if (resolved.override && state.owned && !state.override) {
     await shutDown({ ...state, registration: { tracerProvider: state.registration.tracerProvider, contextManager: false, propagator: false } });
@@ -153,7 +170,7 @@ function createLease(state: SdkState, adoptable: boolean): TracingLease {
         if (!state.leases.delete(token)) return;
         if (state.adoptable === token) state.adoptable = undefined;
         if (state.leases.size > 0) {
-          await state.provider.forceFlush?.().catch(reportExportFailure);
+          await withinTimeout(state.provider.forceFlush?.(), state.shutdownTimeoutMillis);
           return;
         }
         if (host[STATE_KEY] === state) delete host[STATE_KEY];

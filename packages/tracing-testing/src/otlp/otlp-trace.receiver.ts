@@ -1,0 +1,70 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeOtlpTraces } from './decode-otlp-traces.js';
+import type { ReceivedSpan } from './decode-otlp-traces.js';
+
+/**
+ * An OTLP/HTTP trace receiver on loopback for tests: services export to it for real (set
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` to `endpoint`) and the test reads what actually arrived, decoded.
+ */
+export class OtlpTraceReceiver {
+  readonly spans: ReceivedSpan[] = [];
+  requests = 0;
+  private readonly listeners = new Set<() => void>();
+  private server: Server | undefined;
+
+  /** Listen on 127.0.0.1 (a free port unless given). */
+  async start(port = 0): Promise<this> {
+    this.server = createServer((request, response) => this.receive(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return this;
+  }
+
+  /** The base URL for `OTEL_EXPORTER_OTLP_ENDPOINT` (the exporter appends `/v1/traces`). */
+  get endpoint(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('OtlpTraceReceiver: call start() first.');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Resolve with the received spans once `condition` holds; reject after `timeoutMs`. */
+  waitFor(condition: number | ((spans: readonly ReceivedSpan[]) => boolean), timeoutMs = 10_000): Promise<ReceivedSpan[]> {
+    const holds = (): boolean => (typeof condition === 'number' ? this.spans.length >= condition : condition(this.spans));
+    if (holds()) return Promise.resolve([...this.spans]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`OtlpTraceReceiver: timed out after ${timeoutMs} ms; received: ${this.spans.map((s) => s.name).join(', ') || 'nothing'}`));
+      }, timeoutMs);
+      const check = (): void => {
+        if (!holds()) return;
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve([...this.spans]);
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise((resolve) => server.close(resolve));
+  }
+
+  private receive(request: IncomingMessage, response: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      this.requests += 1;
+      try {
+        if (request.url?.endsWith('/v1/traces')) this.spans.push(...decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']));
+        response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
+      } catch (error) {
+        response.writeHead(400).end(String(error));
+      }
+      for (const listener of [...this.listeners]) listener();
+    });
+  }
+}

@@ -55,7 +55,9 @@ export function matchesFilter(span: ReadableSpan, filter: SpanFilter): boolean {
 
 export function describeFilter(filter: SpanFilter): string {
   const parts = Object.entries(filter).map(([key, value]) =>
-    key === 'parent' && value ? `parent=${(value as ReadableSpan).name}` : `${key}=${value instanceof RegExp ? value : JSON.stringify(value)}`,
+    key === 'parent' && value
+      ? `parent=${(value as ReadableSpan).name}`
+      : `${key}=${value instanceof RegExp ? value : JSON.stringify(value)}`,
   );
   return `{ ${parts.join(', ')} }`;
 }

@@ -31,12 +31,15 @@ export class TestSpans {
 
   /** The one span matching; otherwise throws, printing what there is. */
   one(nameOrFilter: string | RegExp | SpanFilter): ReadableSpan {
-    const filter = typeof nameOrFilter === 'object' && !(nameOrFilter instanceof RegExp) ? nameOrFilter : { name: nameOrFilter };
+    const filter =
+      typeof nameOrFilter === 'object' && !(nameOrFilter instanceof RegExp) ? nameOrFilter : { name: nameOrFilter };
     const found = this.find(filter);
     if (found.length !== 1) {
-      throw new Error(`Expected exactly one span matching ${describeFilter(filter)}, found ${found.length}.\n\n${this.tree()}`);
+      throw new Error(
+        `Expected exactly one span matching ${describeFilter(filter)}, found ${found.length}.\n\n${this.tree()}`,
+      );
     }
-    return found[0]!;
+    return found[0];
   }
 
   /** Finished spans of one trace. */

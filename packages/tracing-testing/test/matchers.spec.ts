@@ -6,9 +6,17 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TracingTestingModule, tracingMatchers, useTracingTestIsolation } from '@huleedu/nest-tracing-testing';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
-type Matcher = (this: { isNot: boolean }, received: unknown, ...args: any[]) => { pass: boolean; message: () => string };
+type Matcher = (
+  this: { isNot: boolean },
+  received: unknown,
+  ...args: any[]
+) => { pass: boolean; message: () => string };
 
-function run(name: keyof typeof tracingMatchers, received: unknown, ...args: unknown[]): { pass: boolean; message: string } {
+function run(
+  name: keyof typeof tracingMatchers,
+  received: unknown,
+  ...args: unknown[]
+): { pass: boolean; message: string } {
   const outcome = (tracingMatchers[name] as Matcher).call({ isNot: false }, received, ...args);
   return { pass: outcome.pass, message: outcome.message() };
 }
@@ -27,7 +35,11 @@ describe('jest matchers', () => {
 
   function produce(): void {
     traceOperation('parent', { 'essay.id': 'e-1' }, () => {
-      expect(() => traceOperation('child', () => { throw new TypeError('bad'); })).toThrow();
+      expect(() =>
+        traceOperation('child', () => {
+          throw new TypeError('bad');
+        }),
+      ).toThrow();
     });
     traceOperation('other', () => undefined, { links: [{ context: spans.one('parent').spanContext() }] });
     [parent, child, other] = [spans.one('parent'), spans.one('child'), spans.one('other')];

@@ -10,7 +10,9 @@ describe('TestSpans', () => {
   const spans = useTracingTestIsolation({ checkLifecycle: false });
 
   beforeAll(async () => {
-    moduleRef = await Test.createTestingModule({ imports: [TracingTestingModule.forRoot({ serviceName: 'result-aggregator-service' })] }).compile();
+    moduleRef = await Test.createTestingModule({
+      imports: [TracingTestingModule.forRoot({ serviceName: 'result-aggregator-service' })],
+    }).compile();
   });
   afterAll(async () => moduleRef.close());
 
@@ -28,7 +30,11 @@ describe('TestSpans', () => {
   it('finds spans by name, pattern, kind, status, attributes, parent and trace', () => {
     traceOperation('report.build', { 'batch.size': 3 }, () => {
       traceOperation('report.row', { 'result.count': 1 }, () => undefined, { kind: SpanKind.CLIENT });
-      expect(() => traceOperation('report.fail', () => { throw new Error('x'); })).toThrow();
+      expect(() =>
+        traceOperation('report.fail', () => {
+          throw new Error('x');
+        }),
+      ).toThrow();
     });
     const root = spans.one('report.build');
     expect(spans.byName(/^report\./)).toHaveLength(3);
@@ -44,14 +50,20 @@ describe('TestSpans', () => {
   it('one() fails with the span tree when there is not exactly one match', () => {
     traceOperation('dup', () => undefined);
     traceOperation('dup', () => undefined);
-    expect(() => spans.one('dup')).toThrow(/Expected exactly one span matching \{ name="dup" \}, found 2\.[\s\S]*└─ dup \[INTERNAL\]/);
+    expect(() => spans.one('dup')).toThrow(
+      /Expected exactly one span matching \{ name="dup" \}, found 2\.[\s\S]*└─ dup \[INTERNAL\]/,
+    );
     expect(() => spans.one('missing')).toThrow(/found 0/);
   });
 
   it('prints a readable tree with kinds, durations, errors and key attributes', () => {
     traceOperation('essay.pipeline', { 'essay.id': 'e-1' }, () => {
       traceOperation('essay.spellcheck', () => undefined);
-      expect(() => traceOperation('essay.assess', () => { throw new Error('model timeout'); })).toThrow();
+      expect(() =>
+        traceOperation('essay.assess', () => {
+          throw new Error('model timeout');
+        }),
+      ).toThrow();
     });
     const lines = spans.tree().split('\n');
     expect(lines[0]).toMatch(/^trace [0-9a-f]{32}$/);

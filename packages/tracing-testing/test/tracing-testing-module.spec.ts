@@ -35,7 +35,9 @@ describe('TracingTestingModule', () => {
   });
   afterEach(() => expect(otlpRequests).toBe(0));
 
-  async function compile(imports: unknown[]): Promise<{ spans: TestSpans; close: () => Promise<void>; service: ClassService }> {
+  async function compile(
+    imports: unknown[],
+  ): Promise<{ spans: TestSpans; close: () => Promise<void>; service: ClassService }> {
     @Module({ imports: imports as never[], providers: [ClassService] })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
@@ -46,13 +48,20 @@ describe('TracingTestingModule', () => {
   it.each([
     ['before', (app: unknown, testing: unknown) => [testing, app]],
     ['after', (app: unknown, testing: unknown) => [app, testing]],
-  ])('takes over from the application TracingModule imported %s it: no export, the app naming kept', async (_order, arrange) => {
-    const appTracing = TracingModule.forRoot({ serviceName: 'class-management-service', exporter: 'otlp', spanProcessor: 'simple' });
-    const { spans, service, close } = await compile(arrange(appTracing, TracingTestingModule.forRoot()));
-    service.create();
-    expect(spans).toHaveSpan('class-management.ClassService.create');
-    await close();
-  });
+  ])(
+    'takes over from the application TracingModule imported %s it: no export, the app naming kept',
+    async (_order, arrange) => {
+      const appTracing = TracingModule.forRoot({
+        serviceName: 'class-management-service',
+        exporter: 'otlp',
+        spanProcessor: 'simple',
+      });
+      const { spans, service, close } = await compile(arrange(appTracing, TracingTestingModule.forRoot()));
+      service.create();
+      expect(spans).toHaveSpan('class-management.ClassService.create');
+      await close();
+    },
+  );
 
   it('starts each module clean when modules are created one after another', async () => {
     const first = await compile([TracingTestingModule.forRoot({ serviceName: 'first-service' })]);

@@ -72,7 +72,7 @@ describe('@Traced on Observable-returning methods', () => {
     await lastValueFrom(numbers);
     expect(app.spans).toHaveSpanCount(2, 'essay.StreamService.numbers');
     const [first, second] = app.spans.byName('essay.StreamService.numbers');
-    expect(first!.spanContext().spanId).not.toBe(second!.spanContext().spanId);
+    expect(first.spanContext().spanId).not.toBe(second.spanContext().spanId);
   });
 
   it('parents each subscription on the context active at subscribe time', async () => {

@@ -9,12 +9,26 @@ import { TracedWorker, WorkerModule } from './fixtures/traced-worker.js';
 const savedEnv = { ...process.env };
 
 async function runApp(): Promise<number> {
-  @Module({ imports: [TracingModule.forRoot({ serviceName: 'file-service', serviceVersion: '2.0.0', exporter: 'otlp', shutdownTimeoutMillis: 500 }), WorkerModule] })
+  @Module({
+    imports: [
+      TracingModule.forRoot({
+        serviceName: 'file-service',
+        serviceVersion: '2.0.0',
+        exporter: 'otlp',
+        shutdownTimeoutMillis: 500,
+      }),
+      WorkerModule,
+    ],
+  })
   class AppModule {}
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   const result = withCorrelationId('corr-otlp', () =>
     traceOperation('file.upload', { 'file.size': 1024 }, () => {
-      expect(() => traceOperation('file.upload.validate', () => { throw new TypeError('not text'); })).toThrow();
+      expect(() =>
+        traceOperation('file.upload.validate', () => {
+          throw new TypeError('not text');
+        }),
+      ).toThrow();
       return app.get(TracedWorker).work(21);
     }),
   );
@@ -40,14 +54,18 @@ describe("exporter: 'otlp'", () => {
     expect(await runApp()).toBe(42);
     const spans = await receiver.waitFor(3);
     const byName = Object.fromEntries(spans.map((span) => [span.name, span]));
-    const upload = byName['file.upload']!;
-    const validate = byName['file.upload.validate']!;
-    const work = byName['file.TracedWorker.work']!;
+    const upload = byName['file.upload'];
+    const validate = byName['file.upload.validate'];
+    const work = byName['file.TracedWorker.work'];
     expect(upload.parentSpanId).toBe('');
     expect(validate.parentSpanId).toBe(upload.spanId);
     expect(work.parentSpanId).toBe(upload.spanId);
     expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
-    expect(upload.attributes).toMatchObject({ 'file.size': 1024, correlation_id: 'corr-otlp', 'operation.result': 'success' });
+    expect(upload.attributes).toMatchObject({
+      'file.size': 1024,
+      correlation_id: 'corr-otlp',
+      'operation.result': 'success',
+    });
     expect(validate.status).toEqual({ code: 2, message: 'not text' });
     expect(validate.attributes['error.type']).toBe('TypeError');
     expect(validate.events.map((event) => event.attributes['exception.type'])).toEqual(['TypeError']);

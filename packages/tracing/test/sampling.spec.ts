@@ -16,7 +16,16 @@ describe('sampling', () => {
 
   async function start(sampling?: SamplingOptions): Promise<void> {
     exporter = new RecordingSpanExporter();
-    @Module({ imports: [TracingModule.forRoot({ serviceName: 'batch-orchestrator-service', exporter, spanProcessor: 'simple', sampling })] })
+    @Module({
+      imports: [
+        TracingModule.forRoot({
+          serviceName: 'batch-orchestrator-service',
+          exporter,
+          spanProcessor: 'simple',
+          sampling,
+        }),
+      ],
+    })
     class AppModule {}
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   }
@@ -39,7 +48,13 @@ describe('sampling', () => {
 
   it('samples high-traffic operations down by exact name and by glob', async () => {
     await start({ rules: { 'kafka.consume.heartbeat*': 0, 'health.check': 0, 'kafka.consume.essay*': 1 } });
-    for (const name of ['kafka.consume.heartbeat', 'kafka.consume.heartbeat.v2', 'health.check', 'kafka.consume.essay.uploaded', 'batch.fan_out']) {
+    for (const name of [
+      'kafka.consume.heartbeat',
+      'kafka.consume.heartbeat.v2',
+      'health.check',
+      'kafka.consume.essay.uploaded',
+      'batch.fan_out',
+    ]) {
       traceOperation(name, () => undefined);
     }
     expect(exporter.names()).toEqual(['kafka.consume.essay.uploaded', 'batch.fan_out']);
@@ -57,7 +72,7 @@ describe('sampling', () => {
     withTraceContext(UNSAMPLED_PARENT, () => traceOperation('kafka.consume.essay.uploaded', () => undefined));
     withTraceContext(SAMPLED_PARENT, () => traceOperation('kafka.consume.essay.uploaded', () => undefined));
     expect(exporter.names()).toEqual(['kafka.consume.essay.uploaded']);
-    expect(exporter.exported[0]!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(exporter.exported[0].parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
   });
 
   it('honours OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG when no sampling options are given', async () => {

@@ -22,11 +22,15 @@ describe('TraceService and the context functions', () => {
 
   describe('traceOperation', () => {
     it('traces a block with attributes, handing it the active span', async () => {
-      const result = await tracing.traceOperation('file.upload', { 'file.size': 120, 'file.type': 'text/plain' }, async (span) => {
-        expect(trace.getActiveSpan()).toBe(span);
-        span.setAttribute('storage.backend', 'memory');
-        return 'stored';
-      });
+      const result = await tracing.traceOperation(
+        'file.upload',
+        { 'file.size': 120, 'file.type': 'text/plain' },
+        async (span) => {
+          expect(trace.getActiveSpan()).toBe(span);
+          span.setAttribute('storage.backend', 'memory');
+          return 'stored';
+        },
+      );
       expect(result).toBe('stored');
       expect(app.spans.one('file.upload')).toHaveAttributes({
         'file.size': 120,
@@ -39,8 +43,16 @@ describe('TraceService and the context functions', () => {
 
     it('rethrows the same error and records it, for sync and async blocks', async () => {
       const boom = new Error('boom');
-      expect(() => traceOperation('sync.block', () => { throw boom; })).toThrow(boom);
-      await expect(traceOperation('async.block', async () => { throw boom; })).rejects.toBe(boom);
+      expect(() =>
+        traceOperation('sync.block', () => {
+          throw boom;
+        }),
+      ).toThrow(boom);
+      await expect(
+        traceOperation('async.block', async () => {
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
       expect(app.spans.one('sync.block')).toHaveStatus('error');
       expect(app.spans.one('async.block')).toHaveStatus('error');
     });
@@ -88,7 +100,17 @@ describe('TraceService and the context functions', () => {
     });
 
     it('survives a carrier whose property access throws', () => {
-      const hostile = new Proxy({}, { get: () => { throw new Error('hostile'); }, has: () => { throw new Error('hostile'); } });
+      const hostile = new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('hostile');
+          },
+          has: () => {
+            throw new Error('hostile');
+          },
+        },
+      );
       expect(withTraceContext(hostile, () => 'still fine')).toBe('still fine');
     });
   });

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Injectable, NotFoundException, InternalServerErrorException } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AttributeNames, NoTrace, SpanAttribute, Traced, TracingConfigError, withCorrelationId } from '@huleedu/nest-tracing';
+import {
+  AttributeNames,
+  NoTrace,
+  SpanAttribute,
+  Traced,
+  TracingConfigError,
+  withCorrelationId,
+} from '@huleedu/nest-tracing';
 import { bootTracedModule } from './fixtures/boot-traced-module.js';
 import type { TracedTestModule } from './fixtures/boot-traced-module.js';
 
@@ -62,7 +69,14 @@ class EssayService {
 
   @Traced()
   throwString(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
     throw 'plain string';
+  }
+
+  @Traced()
+  throwObject(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
+    throw { email: 'student@example.com' };
   }
 
   @Traced()
@@ -88,7 +102,14 @@ class EssayService {
     return essay.text.split(' ').length;
   }
 
-  @Traced({ attributes: () => { throw new Error('extractor bug'); }, onResult: () => { throw new Error('hook bug'); } })
+  @Traced({
+    attributes: () => {
+      throw new Error('extractor bug');
+    },
+    onResult: () => {
+      throw new Error('hook bug');
+    },
+  })
   withBrokenHooks(value: number): number {
     return value * 2;
   }
@@ -102,7 +123,7 @@ class EssayService {
     @SpanAttribute('arg.list') list: Array<string | number>,
     @SpanAttribute('arg.big') big: bigint,
   ): string {
-    return [long.length, nothing, object, mapped.id, list.length, big].join(',');
+    return [long.length, String(nothing), typeof object, mapped.id, list.length, big.toString()].join(',');
   }
 
   @Traced({ root: true })
@@ -117,7 +138,13 @@ class EssayService {
 
   @Traced()
   lazyThenable(): { then: (resolve: (v: number) => void) => void; calls: number } {
-    const thenable = { calls: 0, then: (resolve: (v: number) => void) => { thenable.calls += 1; resolve(1); } };
+    const thenable = {
+      calls: 0,
+      then: (resolve: (v: number) => void) => {
+        thenable.calls += 1;
+        resolve(1);
+      },
+    };
     return thenable;
   }
 
@@ -132,7 +159,7 @@ class EssayService {
   }
 }
 
-@Traced({ attributes: { 'component': 'grading' } })
+@Traced({ attributes: { component: 'grading' } })
 @Injectable()
 class GradingService {
   grade(score: number): string {
@@ -277,6 +304,13 @@ describe('@Traced', () => {
       expect(span).toHaveStatus('error');
     });
 
+    it('never serialises a thrown non-Error object into the span', () => {
+      expect(() => essays.throwObject()).toThrow();
+      const span = app.spans.one('essay.EssayService.throwObject');
+      expect(span.status.message).toBe('non-Error value thrown (object)');
+      expect(JSON.stringify(span.events)).not.toContain('student@example.com');
+    });
+
     it('treats a 4xx HttpException as expected on serving spans and as an error on client spans', () => {
       expect(() => essays.notFound()).toThrow(NotFoundException);
       expect(() => essays.clientNotFound()).toThrow(NotFoundException);
@@ -287,7 +321,9 @@ describe('@Traced', () => {
       expect(notFound.events).toHaveLength(0);
       expect(notFound).toHaveAttributes({ 'operation.result': 'error' });
       expect(app.spans.one('essay.EssayService.clientNotFound')).toHaveStatus('error');
-      expect(app.spans.one('essay.EssayService.serverError')).toHaveAttributes({ 'error.type': 'InternalServerErrorException' });
+      expect(app.spans.one('essay.EssayService.serverError')).toHaveAttributes({
+        'error.type': 'InternalServerErrorException',
+      });
     });
   });
 
@@ -384,7 +420,7 @@ describe('@Traced', () => {
       }
       new Twice().run();
       expect(app.spans).toHaveSpanCount(1);
-      expect(app.spans.all()[0]!.status.code).toBe(SpanStatusCode.UNSET);
+      expect(app.spans.all()[0].status.code).toBe(SpanStatusCode.UNSET);
     });
   });
 });

@@ -28,7 +28,16 @@ describe('TracingModule lifecycle', () => {
 
   beforeEach(() => {
     diagnostics.length = 0;
-    diag.setLogger({ error: (m) => diagnostics.push(m), warn: (m) => diagnostics.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    diag.setLogger(
+      {
+        error: (m) => diagnostics.push(m),
+        warn: (m) => diagnostics.push(m),
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+    );
   });
 
   afterEach(async () => {
@@ -39,16 +48,26 @@ describe('TracingModule lifecycle', () => {
 
   it('starts a provider, exports through a batch processor, and loses no ended span at shutdown', async () => {
     const exporter = new RecordingSpanExporter();
-    const app = await boot({ serviceName: 'file-service', serviceVersion: '1.2.3', environment: 'test', exporter, batch: { scheduledDelayMillis: 60_000 } });
+    const app = await boot({
+      serviceName: 'file-service',
+      serviceVersion: '1.2.3',
+      environment: 'test',
+      exporter,
+      batch: { scheduledDelayMillis: 60_000 },
+    });
     for (let i = 0; i < 50; i += 1) app.get(TracedWorker).work(i);
     expect(exporter.exported).toHaveLength(0);
     await app.close();
     expect(exporter.exported).toHaveLength(50);
     expect(exporter.shutdownCalls).toBe(1);
     const [span] = exporter.exported;
-    expect(span!.name).toBe('file.TracedWorker.work');
-    expect(span!.resource.attributes).toMatchObject({ 'service.name': 'file-service', 'service.version': '1.2.3', 'deployment.environment.name': 'test' });
-    expect(span!.instrumentationScope).toMatchObject({ name: '@huleedu/nest-tracing', version: '0.1.0' });
+    expect(span.name).toBe('file.TracedWorker.work');
+    expect(span.resource.attributes).toMatchObject({
+      'service.name': 'file-service',
+      'service.version': '1.2.3',
+      'deployment.environment.name': 'test',
+    });
+    expect(span.instrumentationScope).toMatchObject({ name: '@huleedu/nest-tracing', version: '0.1.0' });
   });
 
   it('builds options with forRootAsync from injected configuration', async () => {
@@ -61,7 +80,11 @@ describe('TracingModule lifecycle', () => {
     class ConfigModule {}
     @Module({
       imports: [
-        TracingModule.forRootAsync({ imports: [ConfigModule], inject: [Config], useFactory: (config: Config) => ({ serviceName: config.serviceName, exporter, spanProcessor: 'simple' }) }),
+        TracingModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [Config],
+          useFactory: (config: Config) => ({ serviceName: config.serviceName, exporter, spanProcessor: 'simple' }),
+        }),
         WorkerModule,
       ],
     })
@@ -116,7 +139,11 @@ describe('TracingModule lifecycle', () => {
   it('shares one provider between two applications in one process, registering once', async () => {
     const exporter = new RecordingSpanExporter();
     const first = await boot({ serviceName: 'one-service', exporter, spanProcessor: 'simple' });
-    const second = await boot({ serviceName: 'one-service', exporter: new RecordingSpanExporter(), spanProcessor: 'simple' });
+    const second = await boot({
+      serviceName: 'one-service',
+      exporter: new RecordingSpanExporter(),
+      spanProcessor: 'simple',
+    });
     await first.close();
     second.get(TracedWorker).work(3);
     expect(exporter.names()).toEqual(['one.TracedWorker.work']);

@@ -25,7 +25,9 @@ export function spansOf(received: unknown, matcher: string): readonly ReadableSp
 export function spanOf(received: unknown, matcher: string): ReadableSpan {
   const candidate = received as ReadableSpan | undefined;
   if (!candidate || typeof candidate.spanContext !== 'function' || !('attributes' in candidate)) {
-    throw new TypeError(`${matcher}: expected a finished span, got ${candidate === undefined ? 'undefined' : typeof candidate}.`);
+    throw new TypeError(
+      `${matcher}: expected a finished span, got ${candidate === undefined ? 'undefined' : typeof candidate}.`,
+    );
   }
   return candidate;
 }
@@ -36,6 +38,11 @@ export function treeAround(...spans: ReadableSpan[]): string {
   return formatSpanTree(getTestSpanStore().finished.filter((span) => traceIds.has(span.spanContext().traceId)));
 }
 
-export function result(state: MatcherState, pass: boolean, describe: (not: string) => string, tree: string): MatcherResult {
+export function result(
+  state: MatcherState,
+  pass: boolean,
+  describe: (not: string) => string,
+  tree: string,
+): MatcherResult {
   return { pass, message: () => `${describe(state.isNot ? 'not ' : '')}\n\nSpans:\n${tree}` };
 }

@@ -16,6 +16,7 @@ export interface TracingMatchers<R> {
 }
 
 declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // T is required for declaration merging with expect's Matchers
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> extends TracingMatchers<R> {}
 }

@@ -21,7 +21,9 @@ export interface ReceivedSpan {
   endTimeUnixNano: bigint;
 }
 
-const requestType = protobuf.parse(OTLP_TRACE_PROTO, { keepCase: false }).root.lookupType('otlp.ExportTraceServiceRequest');
+const requestType = protobuf
+  .parse(OTLP_TRACE_PROTO, { keepCase: false })
+  .root.lookupType('otlp.ExportTraceServiceRequest');
 
 type Json = Record<string, any>;
 
@@ -62,7 +64,10 @@ export function flattenOtlpRequest(request: Json): ReceivedSpan[] {
           kind: Number(span.kind ?? 0),
           attributes: keyValues(span.attributes),
           status: { code: Number(span.status?.code ?? 0), message: span.status?.message ?? '' },
-          events: (span.events ?? []).map((event: Json) => ({ name: event.name, attributes: keyValues(event.attributes) })),
+          events: (span.events ?? []).map((event: Json) => ({
+            name: event.name,
+            attributes: keyValues(event.attributes),
+          })),
           links: (span.links ?? []).map((link: Json) => ({ traceId: hex(link.traceId), spanId: hex(link.spanId) })),
           resource,
           scope,
@@ -79,5 +84,5 @@ export function flattenOtlpRequest(request: Json): ReceivedSpan[] {
 export function decodeOtlpTraces(body: Buffer, contentType: string | undefined): ReceivedSpan[] {
   if (contentType?.includes('json')) return flattenOtlpRequest(JSON.parse(body.toString('utf8')) as Json);
   const message = requestType.decode(body);
-  return flattenOtlpRequest(requestType.toObject(message, { longs: String, bytes: Buffer, defaults: false }) as Json);
+  return flattenOtlpRequest(requestType.toObject(message, { longs: String, bytes: Buffer, defaults: false }));
 }

@@ -29,13 +29,21 @@ export class OtlpTraceReceiver {
   }
 
   /** Resolve with the received spans once `condition` holds; reject after `timeoutMs`. */
-  waitFor(condition: number | ((spans: readonly ReceivedSpan[]) => boolean), timeoutMs = 10_000): Promise<ReceivedSpan[]> {
-    const holds = (): boolean => (typeof condition === 'number' ? this.spans.length >= condition : condition(this.spans));
+  waitFor(
+    condition: number | ((spans: readonly ReceivedSpan[]) => boolean),
+    timeoutMs = 10_000,
+  ): Promise<ReceivedSpan[]> {
+    const holds = (): boolean =>
+      typeof condition === 'number' ? this.spans.length >= condition : condition(this.spans);
     if (holds()) return Promise.resolve([...this.spans]);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(check);
-        reject(new Error(`OtlpTraceReceiver: timed out after ${timeoutMs} ms; received: ${this.spans.map((s) => s.name).join(', ') || 'nothing'}`));
+        reject(
+          new Error(
+            `OtlpTraceReceiver: timed out after ${timeoutMs} ms; received: ${this.spans.map((s) => s.name).join(', ') || 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       const check = (): void => {
         if (!holds()) return;
@@ -59,7 +67,8 @@ export class OtlpTraceReceiver {
     request.on('end', () => {
       this.requests += 1;
       try {
-        if (request.url?.endsWith('/v1/traces')) this.spans.push(...decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']));
+        if (request.url?.endsWith('/v1/traces'))
+          this.spans.push(...decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']));
         response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
       } catch (error) {
         response.writeHead(400).end(String(error));

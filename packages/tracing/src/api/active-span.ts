@@ -18,13 +18,15 @@ export function traceId(): string | undefined {
 /** Set attributes on the active span (coerced like decorator attributes); no-op without one. */
 export function setAttributes(attributes: Record<string, unknown>): void {
   const span = trace.getActiveSpan();
-  if (span?.isRecording()) span.setAttributes(coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
+  if (span?.isRecording())
+    span.setAttributes(coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
 }
 
 /** Add an event to the active span; no-op without one. */
 export function addEvent(name: string, attributes?: Record<string, unknown>): void {
   const span = trace.getActiveSpan();
-  if (span?.isRecording()) span.addEvent(name, coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
+  if (span?.isRecording())
+    span.addEvent(name, coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
 }
 
 /**

@@ -47,10 +47,7 @@ export function withTraceContext<T>(carrier: unknown, fn: () => T): T {
  * Write the current trace context (`traceparent`, `tracestate`, `baggage`, through the global
  * propagator) and correlation id (`correlation_id`) into `carrier`, and return it.
  */
-export function injectTraceContext<C extends CarrierRecord>(
-  carrier: C = {} as C,
-  ctx: Context = context.active(),
-): C {
+export function injectTraceContext<C extends CarrierRecord>(carrier: C = {} as C, ctx: Context = context.active()): C {
   try {
     propagation.inject(ctx, carrier, recordCarrierSetter);
     const correlationId = getCorrelationId(ctx);

@@ -21,10 +21,7 @@ function isHttpExceptionLike(error: unknown): error is HttpExceptionLike {
  * error, the operation failed. Recognises `HttpException` by shape, so core needs no runtime import.
  */
 export function defaultErrorClassifier(error: unknown, spanKind: SpanKind): ErrorClassification {
-  if (
-    (spanKind === SpanKind.SERVER || spanKind === SpanKind.INTERNAL) &&
-    isHttpExceptionLike(error)
-  ) {
+  if ((spanKind === SpanKind.SERVER || spanKind === SpanKind.INTERNAL) && isHttpExceptionLike(error)) {
     const status = error.getStatus();
     if (status >= 400 && status < 500) return 'expected';
   }

@@ -40,8 +40,7 @@ function createDefaultRuntime(): TracingRuntime {
 }
 
 /** @internal */
-export const runtime: TracingRuntime = ((globalThis as RuntimeHost)[RUNTIME_GLOBAL_KEY] ??=
-  createDefaultRuntime());
+export const runtime: TracingRuntime = ((globalThis as RuntimeHost)[RUNTIME_GLOBAL_KEY] ??= createDefaultRuntime());
 
 let apiTracer: Tracer | undefined;
 

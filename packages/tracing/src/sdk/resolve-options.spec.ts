@@ -26,22 +26,40 @@ describe('resolveTracingOptions', () => {
   });
 
   it('reads the standard environment variables', () => {
-    const resolved = resolveTracingOptions({}, {
-      OTEL_SERVICE_NAME: 'content-service',
-      OTEL_TRACES_EXPORTER: 'console, none',
-      OTEL_SDK_DISABLED: 'TRUE',
-      OTEL_TRACES_SAMPLER: 'always_off',
+    const resolved = resolveTracingOptions(
+      {},
+      {
+        OTEL_SERVICE_NAME: 'content-service',
+        OTEL_TRACES_EXPORTER: 'console, none',
+        OTEL_SDK_DISABLED: 'TRUE',
+        OTEL_TRACES_SAMPLER: 'always_off',
+      },
+    );
+    expect(resolved).toMatchObject({
+      serviceName: 'content-service',
+      exporters: ['console', 'none'],
+      enabled: false,
+      parentBasedSampling: false,
     });
-    expect(resolved).toMatchObject({ serviceName: 'content-service', exporters: ['console', 'none'], enabled: false, parentBasedSampling: false });
     expect(resolved.sampler.toString()).toBe('AlwaysOffSampler');
   });
 
   it('lets explicit options win over the environment', () => {
     const resolved = resolveTracingOptions(
       { serviceName: 'a-service', exporter: 'none', enabled: true, sampling: { ratio: 0.5 } },
-      { OTEL_SERVICE_NAME: 'b-service', OTEL_TRACES_EXPORTER: 'console', OTEL_SDK_DISABLED: 'true', OTEL_TRACES_SAMPLER: 'always_off' },
+      {
+        OTEL_SERVICE_NAME: 'b-service',
+        OTEL_TRACES_EXPORTER: 'console',
+        OTEL_SDK_DISABLED: 'true',
+        OTEL_TRACES_SAMPLER: 'always_off',
+      },
     );
-    expect(resolved).toMatchObject({ serviceName: 'a-service', exporters: ['none'], enabled: true, parentBasedSampling: true });
+    expect(resolved).toMatchObject({
+      serviceName: 'a-service',
+      exporters: ['none'],
+      enabled: true,
+      parentBasedSampling: true,
+    });
     expect(resolved.sampler.toString()).toMatch(/ParentBased\{root=TraceIdRatioBased\{0.5\}/);
   });
 });

@@ -41,7 +41,10 @@ function fail(problem: string, ...solutions: string[]): never {
 
 function checkRatio(value: unknown, what: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    fail(`${what} must be a number from 0 to 1, got ${JSON.stringify(value)}.`, 'Use 1 to keep every trace, 0.1 to keep one in ten, 0 to keep none.');
+    fail(
+      `${what} must be a number from 0 to 1, got ${JSON.stringify(value)}.`,
+      'Use 1 to keep every trace, 0.1 to keep one in ten, 0 to keep none.',
+    );
   }
   return value;
 }
@@ -58,12 +61,16 @@ function samplingFromEnv(env: Env): { ratio: number; parentBased: boolean } {
     );
   }
   const arg = env.OTEL_TRACES_SAMPLER_ARG;
-  const ratio = known.ratio ?? (arg === undefined || arg === '' ? 1 : checkRatio(Number(arg), 'OTEL_TRACES_SAMPLER_ARG'));
+  const ratio =
+    known.ratio ?? (arg === undefined || arg === '' ? 1 : checkRatio(Number(arg), 'OTEL_TRACES_SAMPLER_ARG'));
   return { ratio, parentBased: known.parentBased };
 }
 
 function resolveExporters(options: TracingModuleOptions, env: Env): ResolvedTracingOptions['exporters'] {
-  const configured = options.exporter ?? (env.OTEL_TRACES_EXPORTER?.split(',').map((v) => v.trim()) as TracingModuleOptions['exporter']) ?? 'otlp';
+  const configured =
+    options.exporter ??
+    (env.OTEL_TRACES_EXPORTER?.split(',').map((v) => v.trim()) as TracingModuleOptions['exporter']) ??
+    'otlp';
   const list = Array.isArray(configured) ? configured : [configured];
   for (const exporter of list) {
     const isExporterObject = typeof exporter === 'object' && exporter !== null && typeof exporter.export === 'function';
@@ -84,7 +91,10 @@ export function defaultSpanNamePrefix(serviceName: string): string {
 }
 
 /** Apply defaults and the standard `OTEL_*` variables, and reject mistakes with a fix. @internal */
-export function resolveTracingOptions(options: TracingModuleOptions = {}, env: Env = process.env): ResolvedTracingOptions {
+export function resolveTracingOptions(
+  options: TracingModuleOptions = {},
+  env: Env = process.env,
+): ResolvedTracingOptions {
   const enabled = options.enabled ?? env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== 'true';
   const serviceName = options.serviceName ?? env.OTEL_SERVICE_NAME;
   if (!serviceName) {
@@ -95,26 +105,40 @@ export function resolveTracingOptions(options: TracingModuleOptions = {}, env: E
     );
   }
   const sampling = options.sampling;
-  const fromEnv = sampling?.ratio === undefined && sampling?.parentBased === undefined ? samplingFromEnv(env) : undefined;
+  const fromEnv =
+    sampling?.ratio === undefined && sampling?.parentBased === undefined ? samplingFromEnv(env) : undefined;
   const ratio = sampling?.ratio !== undefined ? checkRatio(sampling.ratio, 'sampling.ratio') : (fromEnv?.ratio ?? 1);
   const parentBased = sampling?.parentBased ?? fromEnv?.parentBased ?? true;
   const rules = sampling?.rules ?? {};
   for (const [name, ruleRatio] of Object.entries(rules)) {
-    if (!name) fail('sampling.rules has an empty span name.', "Name the spans a rule applies to, for example { 'kafka.consume.heartbeat*': 0.01 }.");
+    if (!name)
+      fail(
+        'sampling.rules has an empty span name.',
+        "Name the spans a rule applies to, for example { 'kafka.consume.heartbeat*': 0.01 }.",
+      );
     checkRatio(ruleRatio, `sampling.rules['${name}']`);
   }
   const base = createBaseSampler(ratio, parentBased);
   const limit = options.attributeValueLengthLimit ?? 2048;
   if (!Number.isInteger(limit) || limit < 1) {
-    fail(`attributeValueLengthLimit must be a positive integer, got ${JSON.stringify(limit)}.`, 'Leave it out for the default of 2048 characters.');
+    fail(
+      `attributeValueLengthLimit must be a positive integer, got ${JSON.stringify(limit)}.`,
+      'Leave it out for the default of 2048 characters.',
+    );
   }
   const shutdownTimeoutMillis = options.shutdownTimeoutMillis ?? 5000;
   if (!(shutdownTimeoutMillis > 0)) {
-    fail(`shutdownTimeoutMillis must be a positive number, got ${JSON.stringify(shutdownTimeoutMillis)}.`, 'Leave it out for the default of 5000 ms.');
+    fail(
+      `shutdownTimeoutMillis must be a positive number, got ${JSON.stringify(shutdownTimeoutMillis)}.`,
+      'Leave it out for the default of 5000 ms.',
+    );
   }
   const spanProcessor = options.spanProcessor ?? 'batch';
   if (spanProcessor !== 'batch' && spanProcessor !== 'simple') {
-    fail(`spanProcessor must be 'batch' or 'simple', got ${JSON.stringify(spanProcessor)}.`, "Use 'batch' in production and 'simple' in tests.");
+    fail(
+      `spanProcessor must be 'batch' or 'simple', got ${JSON.stringify(spanProcessor)}.`,
+      "Use 'batch' in production and 'simple' in tests.",
+    );
   }
   return {
     enabled,

@@ -81,9 +81,7 @@ async function startOwnedProvider(options: ResolvedTracingOptions, previous?: Sd
     provider,
     owned: true,
     override: options.override,
-    registration: previous
-      ? { ...previous.registration, tracerProvider: registration.tracerProvider }
-      : registration,
+    registration: previous ? { ...previous.registration, tracerProvider: registration.tracerProvider } : registration,
     parentBasedSampling: options.parentBasedSampling,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     leases: previous?.leases ?? new Set(),
@@ -96,7 +94,9 @@ async function withinTimeout(work: Promise<void> | undefined, timeoutMillis: num
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      reportExportFailure(new Error(`Tracing shutdown took longer than ${timeoutMillis} ms; spans not yet exported were dropped.`));
+      reportExportFailure(
+        new Error(`Tracing shutdown took longer than ${timeoutMillis} ms; spans not yet exported were dropped.`),
+      );
       resolve();
     }, timeoutMillis);
     timer.unref();
@@ -127,10 +127,22 @@ async function acquire(options: TracingModuleOptions, adoptable: boolean): Promi
   if (!state) {
     const foreign = registeredTracerProvider();
     state = foreign
-      ? { provider: foreign, owned: false, override: false, registration: { tracerProvider: false, contextManager: false, propagator: false }, parentBasedSampling: resolved.parentBasedSampling, shutdownTimeoutMillis: resolved.shutdownTimeoutMillis, leases: new Set(), adoptable: undefined }
+      ? {
+          provider: foreign,
+          owned: false,
+          override: false,
+          registration: { tracerProvider: false, contextManager: false, propagator: false },
+          parentBasedSampling: resolved.parentBasedSampling,
+          shutdownTimeoutMillis: resolved.shutdownTimeoutMillis,
+          leases: new Set(),
+          adoptable: undefined,
+        }
       : await startOwnedProvider(resolved);
   } else if (resolved.override && state.owned && !state.override) {
-    await shutDown({ ...state, registration: { tracerProvider: state.registration.tracerProvider, contextManager: false, propagator: false } });
+    await shutDown({
+      ...state,
+      registration: { tracerProvider: state.registration.tracerProvider, contextManager: false, propagator: false },
+    });
     state = await startOwnedProvider(resolved, state);
   }
   host[STATE_KEY] = state;
@@ -195,7 +207,9 @@ export function acquireTracing(options: TracingModuleOptions): Promise<TracingLe
  * this provider and shuts it down with the application; `shutdown()` of the handle is then a no-op.
  * Calling it twice neither throws nor registers twice.
  */
-export async function startTracing(options: TracingModuleOptions = {}): Promise<{ forceFlush(): Promise<void>; shutdown(): Promise<void> }> {
+export async function startTracing(
+  options: TracingModuleOptions = {},
+): Promise<{ forceFlush(): Promise<void>; shutdown(): Promise<void> }> {
   const lease = await serialized(() => acquire(options, true));
   return { forceFlush: () => lease.forceFlush(), shutdown: () => lease.release() };
 }

@@ -12,7 +12,7 @@ const reportedSites = new Set<string>();
 export function reportTelemetryFault(site: string, problem: string, error?: unknown): void {
   if (reportedSites.has(site)) return;
   reportedSites.add(site);
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? '');
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === 'string' ? error : '';
   const message = `${problem} at ${site}${detail ? ` (${detail})` : ''}; telemetry for this call is incomplete, the call itself is unaffected. Reported once per site.`;
   try {
     diag.warn(message);

@@ -16,13 +16,14 @@ export function errorTypeOf(error: unknown): string {
   return ERROR_TYPE_VALUE_OTHER;
 }
 
+/**
+ * The status message: an Error's message, or a thrown string as it is. Other thrown values (plain
+ * objects, numbers) are never serialised, since they may carry business or personal data.
+ */
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  try {
-    return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
-  } catch {
-    return String(error);
-  }
+  if (typeof error === 'string') return error;
+  return `non-Error value thrown (${error === null ? 'null' : typeof error})`;
 }
 
 /** The exception event's `exception.type` is the same class name as the span's `error.type`. */

@@ -13,13 +13,7 @@ import { traceObservable } from './trace-observable.js';
  *   the method is remembered as Observable-returning, so later calls start spans at subscribe time;
  * - anything else, including lazy thenables such as query builders (never `.then`-ed): now.
  */
-export function settleResult<T>(
-  result: T,
-  span: Span,
-  spec: SpanSpec,
-  spanContext: Context,
-  args: unknown[],
-): T {
+export function settleResult<T>(result: T, span: Span, spec: SpanSpec, spanContext: Context, args: unknown[]): T {
   if (types.isPromise(result)) {
     return result.then(
       (value) => {

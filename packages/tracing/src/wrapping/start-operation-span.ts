@@ -46,7 +46,11 @@ export function startOperationSpan(spec: SpanSpec, parent: Context, args: unknow
   const limit = runtime.attributeValueLengthLimit;
   const { attributesFromArgs } = spec;
   if (attributesFromArgs) {
-    setCoercedAttributes(span, safeExecute(spec.site, () => attributesFromArgs(...args)), limit);
+    setCoercedAttributes(
+      span,
+      safeExecute(spec.site, () => attributesFromArgs(...args)),
+      limit,
+    );
   }
   for (const param of spec.paramAttributes) {
     const value = param.map ? safeExecute(spec.site, () => param.map!(args[param.index])) : args[param.index];

@@ -1,10 +1,24 @@
-import { context, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, context, trace } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { isObservable } from 'rxjs';
 import { endSpanWithError } from './end-span.js';
 import { settleResult } from './settle-result.js';
 import type { SpanSpec } from './span-spec.js';
 import { shouldSkipSpan, startOperationSpan } from './start-operation-span.js';
 import { traceObservable } from './trace-observable.js';
+
+/** Calls `fn` on `thisArg`; passed to `context.with` so the context manager need not bind per call. */
+const invoke = <T>(fn: (...args: any[]) => T, thisArg: unknown, args: unknown[]): T => fn.apply(thisArg, args);
+
+/**
+ * True for the span the API hands out when no SDK is registered: not recording, and carrying the
+ * parent's span context (or the invalid one). Making it active would change nothing, so skip it.
+ */
+function isNoopSpan(span: Span, parent: Context): boolean {
+  if (span.isRecording()) return false;
+  const spanContext = span.spanContext();
+  return spanContext === INVALID_SPAN_CONTEXT || spanContext === trace.getSpanContext(parent);
+}
 
 /**
  * The one per-call path behind `@Traced` and `traceOperation`: start a span under the active
@@ -20,10 +34,11 @@ export function runTraced<T>(spec: SpanSpec, thisArg: unknown, fn: (...args: any
     return isObservable(result) ? (traceObservable(result, spec, args) as T) : result;
   }
   const span = startOperationSpan(spec, parent, args);
+  if (isNoopSpan(span, parent)) return fn.apply(thisArg, args);
   const spanContext = trace.setSpan(parent, span);
   let result: T;
   try {
-    result = context.with(spanContext, fn, thisArg, ...args);
+    result = context.with(spanContext, invoke<T>, undefined, fn, thisArg, args);
   } catch (error) {
     endSpanWithError(span, spec, error);
     throw error;

@@ -14,6 +14,10 @@ import { traceObservable } from './trace-observable.js';
  * - anything else, including lazy thenables such as query builders (never `.then`-ed): now.
  */
 export function settleResult<T>(result: T, span: Span, spec: SpanSpec, spanContext: Context, args: unknown[]): T {
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    endSpanWithSuccess(span, spec, result);
+    return result;
+  }
   if (types.isPromise(result)) {
     return result.then(
       (value) => {

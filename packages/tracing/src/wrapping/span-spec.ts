@@ -24,8 +24,10 @@ export interface SpanSpec {
   readonly defaultNameSuffix: string;
   readonly kind: SpanKind;
   readonly root: boolean;
-  /** Shared start options (kind, static attributes); never mutated by the SDK. */
+  /** Shared start options (kind, the user's static attributes); never mutated by the SDK. */
   readonly spanOptions: SpanOptions;
+  /** `operation.type` and `code.function.name`, set once the span records (not needed for sampling). */
+  readonly libraryAttributes: Attributes;
   readonly attributesFromArgs: ((...args: any[]) => Attributes | undefined) | undefined;
   readonly paramAttributes: readonly ParamAttribute[];
   readonly links: TracedOptions['links'];
@@ -46,21 +48,22 @@ export interface SpanSpecSource {
 export function createSpanSpec({ options, method, returnsObservable = false }: SpanSpecSource): SpanSpec {
   const kind = options.kind ?? SpanKind.INTERNAL;
   const site = method ? `${method.className}.${method.methodName}` : (options.name ?? 'traceOperation');
-  const staticAttributes: Attributes = {
-    ...coerceAttributes(
-      typeof options.attributes === 'object' ? options.attributes : undefined,
-      runtime.attributeValueLengthLimit,
-    ),
+  const userAttributes = coerceAttributes(
+    typeof options.attributes === 'object' ? options.attributes : undefined,
+    runtime.attributeValueLengthLimit,
+  );
+  const libraryAttributes: Attributes = {
     [AttributeNames.OPERATION_TYPE]: options.operationType ?? spanKindName(kind),
   };
-  if (method) staticAttributes[ATTR_CODE_FUNCTION_NAME] = site;
+  if (method) libraryAttributes[ATTR_CODE_FUNCTION_NAME] = site;
   return {
     site,
     explicitName: options.name,
     defaultNameSuffix: site,
     kind,
     root: options.root ?? false,
-    spanOptions: { kind, attributes: staticAttributes },
+    spanOptions: Object.keys(userAttributes).length > 0 ? { kind, attributes: userAttributes } : { kind },
+    libraryAttributes,
     attributesFromArgs: typeof options.attributes === 'function' ? options.attributes : undefined,
     paramAttributes: method?.paramAttributes ?? [],
     links: options.links,

@@ -41,6 +41,7 @@ function startOptions(spec: SpanSpec, parent: Context, args: unknown[]): SpanOpt
 export function startOperationSpan(spec: SpanSpec, parent: Context, args: unknown[]): Span {
   const span = currentTracer().startSpan(resolveSpanName(spec), startOptions(spec, parent, args), parent);
   if (!span.isRecording()) return span;
+  span.setAttributes(spec.libraryAttributes);
   const correlationId = getCorrelationId(parent);
   if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
   const limit = runtime.attributeValueLengthLimit;

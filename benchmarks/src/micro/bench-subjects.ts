@@ -4,6 +4,7 @@ import { Traced } from '@huleedu/nest-tracing';
 import { Span } from 'nestjs-otel';
 import type { Variant } from './interleaved-runner.js';
 import { bothKinds } from './variant-loops.js';
+import type { Subject } from './variant-loops.js';
 
 /** The measured method bodies: trivial, but their results feed the sink so they cannot vanish. */
 export class PlainWork {
@@ -87,54 +88,21 @@ const handWork = new PlainWork();
 const traced = new TracedWork();
 const otel = new OtelSpanWork();
 
+const undecorated: Subject = { sync: (x) => plain.compute(x), async: (x) => plain.computeAsync(x) };
+const handWritten: Subject = { sync: (x) => handWrittenSync(handWork, x), async: (x) => handWrittenAsync(handWork, x) };
+const tracedSubject: Subject = { sync: (x) => traced.compute(x), async: (x) => traced.computeAsync(x) };
+const nestjsOtel: Subject = { sync: (x) => otel.compute(x), async: (x) => otel.computeAsync(x) };
+
 /** Phase A: an SDK is registered; `sampledOutParent` holds a remote parent that was not sampled. */
 export function sdkVariants(sampledOutParent: Context): Variant[] {
   return [
-    ...bothKinds(
-      'undecorated',
-      'undecorated',
-      (x) => plain.compute(x),
-      (x) => plain.computeAsync(x),
-    ),
-    ...bothKinds(
-      'hand-written',
-      'hand-written wrapper',
-      (x) => handWrittenSync(handWork, x),
-      (x) => handWrittenAsync(handWork, x),
-    ),
-    ...bothKinds(
-      'traced',
-      '@Traced',
-      (x) => traced.compute(x),
-      (x) => traced.computeAsync(x),
-    ),
-    ...bothKinds(
-      'nestjs-otel',
-      'nestjs-otel @Span',
-      (x) => otel.compute(x),
-      (x) => otel.computeAsync(x),
-    ),
-    ...bothKinds(
-      'undecorated.sampled-out',
-      'undecorated, sampled-out parent',
-      (x) => plain.compute(x),
-      (x) => plain.computeAsync(x),
-      sampledOutParent,
-    ),
-    ...bothKinds(
-      'hand-written.sampled-out',
-      'hand-written, sampled-out parent',
-      (x) => handWrittenSync(handWork, x),
-      (x) => handWrittenAsync(handWork, x),
-      sampledOutParent,
-    ),
-    ...bothKinds(
-      'traced.sampled-out',
-      '@Traced, sampled-out parent',
-      (x) => traced.compute(x),
-      (x) => traced.computeAsync(x),
-      sampledOutParent,
-    ),
+    ...bothKinds('undecorated', 'undecorated', undecorated),
+    ...bothKinds('hand-written', 'hand-written wrapper', handWritten),
+    ...bothKinds('traced', '@Traced', tracedSubject),
+    ...bothKinds('nestjs-otel', 'nestjs-otel @Span', nestjsOtel),
+    ...bothKinds('undecorated.sampled-out', 'undecorated, sampled-out parent', undecorated, sampledOutParent),
+    ...bothKinds('hand-written.sampled-out', 'hand-written, sampled-out parent', handWritten, sampledOutParent),
+    ...bothKinds('traced.sampled-out', '@Traced, sampled-out parent', tracedSubject, sampledOutParent),
   ];
 }
 
@@ -144,23 +112,8 @@ export const SAMPLED_VARIANTS_PER_ROUND = 6;
 /** Phase B: nothing registered but a context manager. */
 export function noSdkVariants(): Variant[] {
   return [
-    ...bothKinds(
-      'undecorated',
-      'undecorated',
-      (x) => plain.compute(x),
-      (x) => plain.computeAsync(x),
-    ),
-    ...bothKinds(
-      'api-noop',
-      'API no-op wrapper',
-      (x) => handWrittenSync(handWork, x),
-      (x) => handWrittenAsync(handWork, x),
-    ),
-    ...bothKinds(
-      'traced',
-      '@Traced, no SDK',
-      (x) => traced.compute(x),
-      (x) => traced.computeAsync(x),
-    ),
+    ...bothKinds('undecorated', 'undecorated', undecorated),
+    ...bothKinds('api-noop', 'API no-op wrapper', handWritten),
+    ...bothKinds('traced', '@Traced, no SDK', tracedSubject),
   ];
 }

@@ -33,12 +33,12 @@ function asyncVariant(id: string, label: string, call: (x: number) => Promise<nu
 }
 
 /** The sync and the async variant of one way of calling a method. */
-export function bothKinds(
-  id: string,
-  label: string,
-  sync: (x: number) => number,
-  async: (x: number) => Promise<number>,
-  parent?: Context,
-): [Variant, Variant] {
-  return [syncVariant(id, label, sync, parent), asyncVariant(id, label, async, parent)];
+/** One measured subject: the same work as a sync and as an async method. */
+export interface Subject {
+  sync: (x: number) => number;
+  async: (x: number) => Promise<number>;
+}
+
+export function bothKinds(id: string, label: string, subject: Subject, parent?: Context): [Variant, Variant] {
+  return [syncVariant(id, label, subject.sync, parent), asyncVariant(id, label, subject.async, parent)];
 }

@@ -44,6 +44,45 @@ export interface BatchOptions {
   exportTimeoutMillis?: number;
 }
 
+/** Outgoing HTTP calls: CLIENT spans and propagation for global `fetch` and `@nestjs/axios`. */
+export interface HttpClientTracingOptions {
+  /** Trace global `fetch` (undici), unless another undici instrumentation is already active. Default: `true`. */
+  fetch?: boolean;
+  /** Trace every `@nestjs/axios` `HttpService` in the application. Default: `true`. */
+  axios?: boolean;
+  /**
+   * Hosts to leave alone (third parties): no span and no propagation headers. Exact host names,
+   * globs (`*.example.com`) or regular expressions, matched against the URL's host name.
+   * Default: `[]`.
+   */
+  ignoreHosts?: Array<string | RegExp>;
+}
+
+/** Server spans for incoming HTTP requests (Express and Fastify). */
+export interface HttpTracingOptions {
+  /** Header that carries the correlation id in and out; read, else generated. Default: `'x-correlation-id'`. */
+  correlationHeader?: string;
+  /** Also answer with the trace id: `'traceparent'` or `'x-trace-id'`. Default: `false`. */
+  traceResponseHeader?: 'traceparent' | 'x-trace-id' | false;
+  /**
+   * Request paths that get no span at all (health checks, metrics): exact paths, globs
+   * (`/health/*`) or regular expressions, matched against the path without query.
+   * Default: `['/health', '/health/*', '/healthz', '/livez', '/readyz', '/metrics']`.
+   */
+  ignorePaths?: Array<string | RegExp>;
+  /** Request headers recorded as `http.request.header.<name>`; `authorization` and `cookie` never are. Default: `[]`. */
+  captureRequestHeaders?: string[];
+  /** Response headers recorded as `http.response.header.<name>`; `set-cookie` never is. Default: `[]`. */
+  captureResponseHeaders?: string[];
+  /**
+   * The authenticated user's id for `user.id`, read after guards ran. Default: `request.user.id`,
+   * else `request.user.sub`, when it is a string or a number.
+   */
+  userId?: (request: any) => string | number | undefined;
+  /** Outgoing calls. `false` turns client tracing off. Default: `{}` (fetch and axios traced). */
+  client?: HttpClientTracingOptions | false;
+}
+
 /** Options of `TracingModule.forRoot()`, `forRootAsync()` and `startTracing()`. */
 export interface TracingModuleOptions {
   /** The service's name (`service.name`). Required, unless `OTEL_SERVICE_NAME` is set. */
@@ -69,6 +108,12 @@ export interface TracingModuleOptions {
   spanProcessor?: 'batch' | 'simple';
   /** Batch processor tuning. Default: OpenTelemetry's defaults (see {@link BatchOptions}). */
   batch?: BatchOptions;
+  /**
+   * HTTP tracing: a SERVER span per request (or enrichment of the one `instrumentation-http` made),
+   * correlation ids, and CLIENT spans with propagation for outgoing calls. `false` turns it off.
+   * Default: `{}` (on, with the defaults of {@link HttpTracingOptions}).
+   */
+  http?: HttpTracingOptions | false;
   /** Extra span processors, added after the exporter's. Default: `[]`. */
   spanProcessors?: SpanProcessor[];
   /** Sampling. Default: every trace, parent-based. */

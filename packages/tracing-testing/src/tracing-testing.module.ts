@@ -8,7 +8,13 @@ import { TestSpans } from './test-spans.js';
 /** Options of `TracingTestingModule.forRoot()`: the module options that make sense in a test. */
 export type TracingTestingOptions = Pick<
   TracingModuleOptions,
-  'serviceName' | 'spanNamePrefix' | 'sampling' | 'errorClassifier' | 'attributeValueLengthLimit' | 'resourceAttributes'
+  | 'serviceName'
+  | 'spanNamePrefix'
+  | 'sampling'
+  | 'errorClassifier'
+  | 'attributeValueLengthLimit'
+  | 'resourceAttributes'
+  | 'http'
 >;
 
 /**

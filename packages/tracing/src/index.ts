@@ -6,6 +6,8 @@ export type {
   ErrorClassification,
   ErrorClassifier,
   ExporterOption,
+  HttpClientTracingOptions,
+  HttpTracingOptions,
   SamplingOptions,
   TracedOptions,
   TracingModuleOptions,

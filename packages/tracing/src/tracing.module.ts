@@ -1,6 +1,14 @@
-import { Inject, Module } from '@nestjs/common';
-import type { OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, Optional } from '@nestjs/common';
+import type { MiddlewareConsumer, NestModule, OnApplicationShutdown } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { TraceService } from './api/trace.service.js';
+import { HttpClientTracing } from './http/client/http-client-tracing.service.js';
+import { HttpRouteTable } from './http/http-route-table.js';
+import { HttpTracingInterceptor } from './http/http-tracing.interceptor.js';
+import { HTTP_TRACING_OPTIONS } from './http/http-tracing.tokens.js';
+import { resolveHttpOptions } from './http/resolve-http-options.js';
+import type { ResolvedHttpOptions } from './http/resolve-http-options.js';
+import { ServerSpanMiddleware } from './http/server-span.middleware.js';
 import { acquireTracing } from './sdk/tracing-lifecycle.js';
 import type { TracingLease } from './sdk/tracing-lifecycle.js';
 import { ConfigurableTracingModule, TRACING_MODULE_OPTIONS } from './tracing.module-definition.js';
@@ -13,24 +21,52 @@ const TRACING_LEASE = Symbol.for('huleedu.nest-tracing.lease');
  *
  * `TracingModule.forRoot({ serviceName: 'file-service' })` (or `forRootAsync({ useFactory, inject })`)
  * starts an OpenTelemetry tracer provider unless the application already registered one (then it
- * uses that one), provides `TraceService` (globally unless `isGlobal: false`), and on application
- * shutdown flushes and shuts the provider down, once. Invalid options fail the application's start
- * with a `TracingConfigError` that says how to fix them.
+ * uses that one), provides `TraceService` (globally unless `isGlobal: false`), traces HTTP requests
+ * and outgoing calls (option `http`), and on application shutdown flushes and shuts the provider
+ * down, once. Invalid options fail the application's start with a `TracingConfigError` that says
+ * how to fix them.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: TRACING_LEASE,
       useFactory: (options: TracingModuleOptions) => acquireTracing(options),
       inject: [TRACING_MODULE_OPTIONS],
     },
+    {
+      provide: HTTP_TRACING_OPTIONS,
+      useFactory: (options: TracingModuleOptions) => resolveHttpOptions(options.http),
+      inject: [TRACING_MODULE_OPTIONS],
+    },
     TraceService,
+    HttpRouteTable,
+    ServerSpanMiddleware,
+    HttpClientTracing,
+    { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
   ],
   exports: [TraceService],
 })
-export class TracingModule extends ConfigurableTracingModule implements OnApplicationShutdown {
-  constructor(@Inject(TRACING_LEASE) private readonly lease: TracingLease) {
+export class TracingModule extends ConfigurableTracingModule implements NestModule, OnApplicationShutdown {
+  constructor(
+    @Inject(TRACING_LEASE) private readonly lease: TracingLease,
+    @Inject(HTTP_TRACING_OPTIONS) private readonly httpOptions: ResolvedHttpOptions | undefined,
+    private readonly serverSpans: ServerSpanMiddleware,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {
     super();
+  }
+
+  /**
+   * Every HTTP request goes through the SERVER span middleware first (unless `http: false`),
+   * mounted on the HTTP adapter itself rather than through the consumer: Nest mounts module
+   * middleware under the global prefix only, and a request outside it (a 404, an excluded path)
+   * must get its SERVER span too. `configure` runs before Nest registers the routes.
+   */
+  configure(_consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (this.httpOptions && adapter)
+      adapter.use((request: never, response: never, next: () => void) => this.serverSpans.use(request, response, next));
   }
 
   /** Flush and, for the last user of the provider, shut it down. */

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { SpanKind, Tracer } from '@opentelemetry/api';
+import type { SpanKind, Tracer, TracerProvider } from '@opentelemetry/api';
 import { RUNTIME_GLOBAL_KEY } from '../tracing.internal-constants.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import type { ErrorClassifier } from '../tracing.options.js';
@@ -70,3 +70,16 @@ export function resetRuntime(): void {
 export function spanKindName(kind: SpanKind): string {
   return (['internal', 'server', 'client', 'producer', 'consumer'] as const)[kind] ?? 'internal';
 }
+
+/**
+ * A tracer that starts each span with `currentTracer()` at call time, for components that keep a
+ * tracer (OpenTelemetry instrumentations): they follow the provider as the runtime changes.
+ */
+const followingTracer: Tracer = {
+  startSpan: (name, options, ctx) => currentTracer().startSpan(name, options, ctx),
+  startActiveSpan: ((...args: Parameters<Tracer['startActiveSpan']>) =>
+    (currentTracer().startActiveSpan as (...a: unknown[]) => unknown)(...args)) as Tracer['startActiveSpan'],
+};
+
+/** A provider whose tracer always delegates to the runtime's current tracer. */
+export const runtimeTracerProvider: TracerProvider = { getTracer: () => followingTracer };

@@ -1,0 +1,45 @@
+import { context } from '@opentelemetry/api';
+import { channel } from 'node:diagnostics_channel';
+import { AttributeNames } from '../../attribute-names.js';
+import { getCorrelationId } from '../../propagation/correlation-context.js';
+import { runtimeTracerProvider } from '../../runtime/tracing-runtime.js';
+
+/** What turning fetch tracing on returns: a way to turn it off again. */
+export interface FetchTracing {
+  disable(): void;
+}
+
+/**
+ * Trace global `fetch` with OpenTelemetry's undici instrumentation, which works through Node's
+ * diagnostics channels (no module patching, so it works under ESM): CLIENT spans with semantic
+ * conventions, `traceparent`/`tracestate`/`baggage` injected, 4xx/5xx marked as errors. On top,
+ * the correlation id header and attribute. Returns undefined when another undici instrumentation
+ * already listens (no duplicate spans) .
+ */
+export async function enableFetchTracing(
+  correlationHeader: string,
+  isIgnoredHost: (host: string) => boolean,
+): Promise<FetchTracing | undefined> {
+  if (channel('undici:request:create').hasSubscribers) return undefined;
+  const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
+  const instrumentation = new UndiciInstrumentation({
+    enabled: false,
+    ignoreRequestHook: (request) => {
+      try {
+        return isIgnoredHost(new URL(request.origin).hostname);
+      } catch {
+        return false;
+      }
+    },
+    requestHook: (span, request) => {
+      const correlationId = getCorrelationId(context.active());
+      span.setAttribute(AttributeNames.OPERATION_TYPE, 'client');
+      if (correlationId === undefined) return;
+      span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+      request.addHeader(correlationHeader, correlationId);
+    },
+  });
+  instrumentation.setTracerProvider(runtimeTracerProvider);
+  instrumentation.enable();
+  return { disable: () => instrumentation.disable() };
+}

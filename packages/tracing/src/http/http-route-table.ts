@@ -1,0 +1,122 @@
+import { Injectable, RequestMethod, VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
+type VersionValue = string | typeof VERSION_NEUTRAL | Array<string | typeof VERSION_NEUTRAL>;
+import { ApplicationConfig, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { match } from 'path-to-regexp';
+import type { MatchFunction } from 'path-to-regexp';
+import { NO_TRACE_METADATA } from '../tracing.internal-constants.js';
+
+// Nest's metadata keys, read by value (as `@nestjs/common/constants` defines them).
+const PATH_METADATA = 'path';
+const METHOD_METADATA = 'method';
+const VERSION_METADATA = '__version__';
+
+/** A route of the application, as Nest will serve it. */
+export interface HttpRoute {
+  /** Upper-case method, or `ALL`. */
+  method: string;
+  /** The template with global prefix and URI version: `/api/v1/essays/:id`. */
+  template: string;
+  noTrace: boolean;
+}
+
+interface CompiledRoute extends HttpRoute {
+  matches: MatchFunction<Partial<Record<string, string | string[]>>>;
+}
+
+function joinPath(...segments: string[]): string {
+  const joined = `/${segments.filter((segment) => segment !== '').join('/')}`.replace(/\/{2,}/g, '/');
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+function asList<T>(value: T | T[] | undefined, fallback: T): T[] {
+  if (value === undefined) return [fallback];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The application's HTTP routes, read once from Nest's own metadata (controller and method paths,
+ * global prefix and its exclusions, URI versioning, `@NoTrace()`), and matched with Nest's own
+ * matcher (`path-to-regexp`). This is what lets a SERVER span be named `GET /essays/:id`, and be
+ * left out for `@NoTrace()` routes, before the request reaches the route, so sampling rules and
+ * guards see the final span. Routes mounted through `RouterModule` paths are not resolved here;
+ * their spans are named from the framework's matched route when the response ends.
+ */
+@Injectable()
+export class HttpRouteTable {
+  private routes: Map<string, CompiledRoute[]> | undefined;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly config: ApplicationConfig,
+  ) {}
+
+  /** The route serving `method` and `path` (no query), or undefined. */
+  find(method: string, path: string): HttpRoute | undefined {
+    const routes = (this.routes ??= this.build());
+    for (const candidates of [routes.get(method), routes.get('ALL')]) {
+      for (const route of candidates ?? []) if (route.matches(path)) return route;
+    }
+    return undefined;
+  }
+
+  /** Every route (for diagnostics and tests). */
+  all(): HttpRoute[] {
+    return [...(this.routes ??= this.build()).values()]
+      .flat()
+      .map(({ method, template, noTrace }) => ({ method, template, noTrace }));
+  }
+
+  private build(): Map<string, CompiledRoute[]> {
+    const table = new Map<string, CompiledRoute[]>();
+    for (const route of this.collect()) {
+      const compiled: CompiledRoute = { ...route, matches: match(route.template, { decode: false }) };
+      table.set(route.method, [...(table.get(route.method) ?? []), compiled]);
+    }
+    return table;
+  }
+
+  private *collect(): Generator<HttpRoute> {
+    const prefix = this.config.getGlobalPrefix();
+    const excluded = this.config.getGlobalPrefixOptions().exclude ?? [];
+    const versioning = this.config.getVersioning();
+    for (const wrapper of this.discovery.getControllers()) {
+      const controller = wrapper.metatype as Function | undefined;
+      if (!controller?.prototype) continue;
+      const controllerPaths = asList<string>(Reflect.getMetadata(PATH_METADATA, controller), '/');
+      const controllerVersion = Reflect.getMetadata(VERSION_METADATA, controller) as VersionValue | undefined;
+      const controllerNoTrace = Reflect.getMetadata(NO_TRACE_METADATA, controller) === true;
+      for (const name of this.scanner.getAllMethodNames(controller.prototype)) {
+        const handler = (controller.prototype as Record<string, unknown>)[name] as Function;
+        const routePaths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        if (routePaths === undefined) continue;
+        const requestMethod =
+          (Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined) ?? RequestMethod.GET;
+        const method = RequestMethod[requestMethod] ?? 'ALL';
+        const noTrace = controllerNoTrace || Reflect.getMetadata(NO_TRACE_METADATA, handler) === true;
+        const version =
+          (Reflect.getMetadata(VERSION_METADATA, handler) as VersionValue | undefined) ?? controllerVersion;
+        for (const versionSegment of this.versionSegments(version ?? versioning?.defaultVersion, versioning)) {
+          for (const controllerPath of controllerPaths) {
+            for (const routePath of asList(routePaths, '/')) {
+              const unprefixed = joinPath(versionSegment, controllerPath, routePath);
+              const skipPrefix = excluded.some((exclusion) => exclusion.pathRegex.test(unprefixed));
+              yield { method, template: joinPath(skipPrefix ? '' : prefix, unprefixed), noTrace };
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private versionSegments(
+    version: VersionValue | undefined,
+    versioning: ReturnType<ApplicationConfig['getVersioning']>,
+  ): string[] {
+    if (versioning?.type !== VersioningType.URI || version === undefined) return [''];
+    const uriPrefix = versioning.prefix === false ? '' : (versioning.prefix ?? 'v');
+    return asList(version, VERSION_NEUTRAL).map((value) =>
+      value === VERSION_NEUTRAL ? '' : `${uriPrefix}${String(value)}`,
+    );
+  }
+}

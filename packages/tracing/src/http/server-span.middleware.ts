@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NestMiddleware } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata } from '@opentelemetry/core';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AttributeNames } from '../attribute-names.js';
+import { isValidCorrelationId, setCorrelationId } from '../propagation/correlation-context.js';
+import { recordCarrierGetter } from '../propagation/record-carrier.getter.js';
+import { currentTracer, runtime } from '../runtime/tracing-runtime.js';
+import { HTTP_TRACING_OPTIONS } from './http-tracing.tokens.js';
+import { httpSpanName, normaliseMethod, serverRequestAttributes, splitUrl } from './http-attributes.js';
+import { HttpRouteTable } from './http-route-table.js';
+import type { ResolvedHttpOptions } from './resolve-http-options.js';
+import { attachServerSpanState, endServerSpan, serverSpanStateOf, setServerRoute } from './server-span.state.js';
+import type { ServerSpanState } from './server-span.state.js';
+
+type Request = IncomingMessage & { originalUrl?: string };
+
+/** The SERVER span `instrumentation-http` already started for this request, if any. */
+function instrumentationServerSpan(): Span | undefined {
+  const span: (Span & { kind?: SpanKind; ended?: boolean }) | undefined = trace.getActiveSpan();
+  return span?.isRecording() && span.kind === SpanKind.SERVER && span.ended !== true ? span : undefined;
+}
+
+/**
+ * Runs first for every request (Express, and Fastify through middie): takes the correlation id
+ * (or makes one) and echoes it, continues the caller's trace, starts the SERVER span named after
+ * the route (or adopts the one instrumentation-http made), and runs the rest of the pipeline
+ * (guards, interceptors, the handler) with that span active. Ignored paths and `@NoTrace()` routes
+ * get no span at all.
+ */
+@Injectable()
+export class ServerSpanMiddleware implements NestMiddleware {
+  constructor(
+    @Inject(HTTP_TRACING_OPTIONS) private readonly options: ResolvedHttpOptions,
+    private readonly routes: HttpRouteTable,
+  ) {}
+
+  use(request: Request, response: ServerResponse, next: (error?: unknown) => void): void {
+    if (!runtime.enabled || serverSpanStateOf(request)) return next();
+    const { path, query } = splitUrl(request.originalUrl ?? request.url ?? '/');
+    if (this.options.isIgnoredPath(path)) return next();
+    const { method } = normaliseMethod(request.method);
+    const route = this.routes.find(method, path);
+    if (route?.noTrace) return next();
+
+    const incoming = recordCarrierGetter.get(request.headers, this.options.correlationHeader);
+    const correlationId = typeof incoming === 'string' && isValidCorrelationId(incoming) ? incoming : randomUUID();
+    response.setHeader(this.options.correlationHeader, correlationId);
+
+    const adopted = instrumentationServerSpan();
+    const parent = adopted ? context.active() : propagation.extract(ROOT_CONTEXT, request.headers, recordCarrierGetter);
+    const attributes = serverRequestAttributes(
+      request,
+      path,
+      query,
+      route?.template,
+      this.options.captureRequestHeaders,
+    );
+    attributes[AttributeNames.CORRELATION_ID] = correlationId;
+    attributes[AttributeNames.OPERATION_TYPE] = 'server';
+    let span: Span;
+    if (adopted) {
+      span = adopted;
+      span.setAttributes(attributes);
+      const rpc = getRPCMetadata(parent);
+      if (route && rpc?.type === RPCType.HTTP) rpc.route = route.template;
+    } else {
+      span = currentTracer().startSpan(
+        httpSpanName(method, route?.template),
+        { kind: SpanKind.SERVER, attributes },
+        parent,
+      );
+    }
+    const state: ServerSpanState = { span, owned: !adopted, method, route: undefined, enriched: false };
+    if (route && adopted) setServerRoute(state, route.template);
+    else state.route = route?.template;
+    attachServerSpanState(request, state);
+    this.writeTraceHeader(response, span);
+    if (state.owned)
+      response.once('close', () => endServerSpan(state, request, response, this.options.captureResponseHeaders));
+    const active = trace.setSpan(setCorrelationId(parent, correlationId), span);
+    context.with(active, next);
+  }
+
+  private writeTraceHeader(response: ServerResponse, span: Span): void {
+    const header = this.options.traceResponseHeader;
+    if (!header) return;
+    const { traceId, spanId, traceFlags } = span.spanContext();
+    const value =
+      header === 'x-trace-id' ? traceId : `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
+    response.setHeader(header, value);
+  }
+}

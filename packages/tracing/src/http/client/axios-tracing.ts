@@ -116,6 +116,8 @@ export function traceAxios(
     (error: unknown) => {
       const failure = error as { config?: AxiosConfigLike; response?: { status?: number } };
       endClientSpan(failure.config?.[SPAN] as Span | undefined, failure.response?.status, error);
+      // the caller must get axios's own error object, whatever it is
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return Promise.reject(error);
     },
   );

@@ -14,7 +14,7 @@ export interface FetchTracing {
  * diagnostics channels (no module patching, so it works under ESM): CLIENT spans with semantic
  * conventions, `traceparent`/`tracestate`/`baggage` injected, 4xx/5xx marked as errors. On top,
  * the correlation id header and attribute. Returns undefined when another undici instrumentation
- * already listens (no duplicate spans) .
+ * already listens (no duplicate spans).
  */
 export async function enableFetchTracing(
   correlationHeader: string,
@@ -22,8 +22,8 @@ export async function enableFetchTracing(
 ): Promise<FetchTracing | undefined> {
   if (channel('undici:request:create').hasSubscribers) return undefined;
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
+  // constructed enabled: the instrumentation checks its config's `enabled` on every request
   const instrumentation = new UndiciInstrumentation({
-    enabled: false,
     ignoreRequestHook: (request) => {
       try {
         return isIgnoredHost(new URL(request.origin).hostname);
@@ -40,6 +40,5 @@ export async function enableFetchTracing(
     },
   });
   instrumentation.setTracerProvider(runtimeTracerProvider);
-  instrumentation.enable();
   return { disable: () => instrumentation.disable() };
 }

@@ -74,10 +74,10 @@ describe('outgoing HTTP calls', () => {
         'http.response.status_code': 200,
         correlation_id: 'corr-out-1',
       });
-      const headers = recorder.received[0]!;
+      const headers = recorder.received[0];
       const [, traceId, spanId] = TRACEPARENT.exec(String(headers.traceparent))!;
-      expect(traceId).toBe(span!.spanContext().traceId);
-      expect(spanId).toBe(span!.spanContext().spanId);
+      expect(traceId).toBe(span.spanContext().traceId);
+      expect(spanId).toBe(span.spanContext().spanId);
       expect(headers['x-correlation-id']).toBe('corr-out-1');
       expect(headers.baggage).toContain('correlation_id=corr-out-1');
     },
@@ -102,8 +102,8 @@ describe('outgoing HTTP calls', () => {
       });
       await spans.waitFor(1);
       expect(clientSpans()).toHaveLength(0);
-      expect(recorder.received[0]!.traceparent).toBeUndefined();
-      expect(recorder.received[0]!['x-correlation-id']).toBeUndefined();
+      expect(recorder.received[0].traceparent).toBeUndefined();
+      expect(recorder.received[0]['x-correlation-id']).toBeUndefined();
     },
   );
 });

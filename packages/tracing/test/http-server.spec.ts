@@ -147,6 +147,26 @@ describe('HTTP tracing options', () => {
     }
   });
 
+  it('samples per route through the span-name rules, decided when the span starts', async () => {
+    const http = await startHttpApp('fastify', {}, { rules: { 'GET /api/v1/essays/:id': 0 } });
+    try {
+      expect((await fetch(`${http.url}/api/v1/essays/1`)).status).toBe(200);
+      expect(
+        (
+          await fetch(`${http.url}/api/v1/essays`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer teacher-token' },
+          })
+        ).status,
+      ).toBe(201);
+      await http.spans.waitFor(1);
+      expect(http.spans.find({ kind: SpanKind.SERVER }).map((span) => span.name)).toEqual(['POST /api/v1/essays']);
+      expect(http.spans.byName('api-gateway.EssayStore.find')).toHaveLength(0);
+    } finally {
+      await http.app.close();
+    }
+  });
+
   it('refuses to capture authorization at start-up, saying how to fix it', async () => {
     await expect(startHttpApp('express', { captureRequestHeaders: ['Authorization'] })).rejects.toThrow(
       /never recorded[\s\S]*Potential solutions/,

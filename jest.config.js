@@ -12,8 +12,8 @@ const workspaceSources = {
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  roots: ['<rootDir>/packages', '<rootDir>/sample-services'],
-  testMatch: ['**/*.spec.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/sample-services', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   moduleNameMapper: {
     ...workspaceSources,
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -21,6 +21,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
+  // Builds the sample services the end-to-end suites run as processes (incremental: quick when built).
+  globalSetup: '<rootDir>/test/harness/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/jest.setup.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
+import { withCorrelationId } from '@huleedu/nest-tracing';
+import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
+import { AppModule } from '../app.module.js';
+import { HealthController } from '../health/health.controller.js';
+import { ContentNotFoundError } from './content-not-found.error.js';
+import { ContentController } from './content.controller.js';
+import { ContentModule } from './content.module.js';
+import { ContentService } from './content.service.js';
+
+const PLAIN = 'My summer holiday was quiet. We read books by the river.';
+const MARKDOWN = '# My summer holiday\n\nWe read **many** books:\n\n- by the river\n- in the library';
+
+describe('ContentService', () => {
+  let moduleRef: TestingModule;
+  let content: ContentService;
+  let spans: TestSpans;
+
+  beforeEach(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [TracingTestingModule.forRoot({ serviceName: 'content-service' }), ContentModule],
+    }).compile();
+    content = moduleRef.get(ContentService);
+    spans = moduleRef.get(TestSpans);
+  });
+
+  afterEach(async () => {
+    spans.assertLifecycle();
+    await moduleRef.close();
+  });
+
+  it('stores a text as content.store with content.detect_type as its child', async () => {
+    const stored = await content.store(PLAIN);
+
+    expect(stored).toEqual({ contentId: expect.stringMatching(/^content-/), contentType: 'text/plain', size: 56 });
+    expect(spans).toHaveSpanCount(2);
+    const store = spans.one('content.store');
+    expect(spans.find({ parent: null })).toEqual([store]);
+    expect(spans.one('content.detect_type')).toBeChildOf(store);
+    expect(store).toHaveAttributes({
+      'content.id': stored.contentId,
+      'content.type': 'text/plain',
+      'content.size': 56,
+      'operation.result': 'success',
+    });
+    expect(spans.one('content.detect_type')).toHaveAttributes({ 'content.type': 'text/plain' });
+  });
+
+  it('detects Markdown and counts the size in UTF-8 bytes', async () => {
+    const stored = await content.store(`${MARKDOWN} — é`);
+
+    expect(stored.contentType).toBe('text/markdown');
+    expect(stored.size).toBe(Buffer.byteLength(`${MARKDOWN} — é`, 'utf8'));
+    expect(spans.one('content.detect_type')).toHaveAttributes({ 'content.type': 'text/markdown' });
+    expect(spans.one('content.store')).toHaveAttributes({ 'content.size': stored.size });
+  });
+
+  it('retrieves stored content as content.retrieve with its id, type and size', async () => {
+    const { contentId } = await content.store(MARKDOWN);
+    spans.reset();
+
+    const retrieved = await content.retrieve(contentId);
+
+    expect(retrieved).toMatchObject({ contentId, contentType: 'text/markdown', text: MARKDOWN });
+    expect(spans).toHaveSpanCount(1);
+    expect(spans.one('content.retrieve')).toHaveAttributes({
+      'content.id': contentId,
+      'content.type': 'text/markdown',
+      'content.size': Buffer.byteLength(MARKDOWN),
+    });
+    expect(spans.one('content.retrieve')).toHaveStatus('unset');
+  });
+
+  it('rejects an unknown id with ContentNotFoundError and marks content.retrieve failed', async () => {
+    const failure = content.retrieve('content-missing');
+
+    await expect(failure).rejects.toBeInstanceOf(ContentNotFoundError);
+    const retrieve = spans.one('content.retrieve');
+    expect(retrieve).toHaveStatus('error');
+    expect(retrieve.status.message).toBe('Content content-missing does not exist.');
+    expect(retrieve).toHaveRecordedException('ContentNotFoundError');
+    expect(retrieve).toHaveAttributes({
+      'content.id': 'content-missing',
+      'error.type': 'ContentNotFoundError',
+      'operation.result': 'error',
+    });
+    expect(retrieve.attributes['content.type']).toBeUndefined();
+  });
+
+  it('puts the correlation id on every span and never records the text', async () => {
+    await withCorrelationId('corr-content-1', async () => {
+      const { contentId } = await content.store(PLAIN);
+      await content.retrieve(contentId);
+    });
+
+    expect(spans.all().map((span) => span.name)).toEqual(['content.detect_type', 'content.store', 'content.retrieve']);
+    expect(spans.find({ attributes: { correlation_id: 'corr-content-1' } })).toHaveLength(3);
+    const attributeValues = spans.all().flatMap((span) => Object.values(span.attributes).map(String));
+    expect(attributeValues.some((value) => value.includes('holiday'))).toBe(false);
+  });
+});
+
+describe('ContentController', () => {
+  let moduleRef: TestingModule;
+  let controller: ContentController;
+  let spans: TestSpans;
+
+  beforeEach(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [TracingTestingModule.forRoot({ serviceName: 'content-service' }), ContentModule],
+    }).compile();
+    controller = moduleRef.get(ContentController);
+    spans = moduleRef.get(TestSpans);
+  });
+
+  afterEach(async () => {
+    spans.assertLifecycle();
+    await moduleRef.close();
+  });
+
+  it('answers 404 for unknown content', async () => {
+    const failure = controller.read('content-missing');
+
+    await expect(failure).rejects.toBeInstanceOf(NotFoundException);
+    await expect(failure).rejects.toMatchObject({ status: 404, message: 'Content content-missing does not exist.' });
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['no text', {}],
+    ['an empty text', { text: '' }],
+    ['a text that is not a string', { text: 42 }],
+  ])('answers 400 for %s, before any span', async (_kind, body) => {
+    const failure = controller.store(body as never);
+
+    await expect(failure).rejects.toBeInstanceOf(BadRequestException);
+    expect(spans).toHaveSpanCount(0);
+  });
+
+  it('stores and reads back through the routes', async () => {
+    const stored = await controller.store({ text: PLAIN });
+
+    await expect(controller.read(stored.contentId)).resolves.toMatchObject({ text: PLAIN, contentType: 'text/plain' });
+  });
+});
+
+describe('AppModule', () => {
+  it('boots with the testing module taking over its tracing, and answers health checks', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule, TracingTestingModule.forRoot({ serviceName: 'content-service' })],
+    }).compile();
+    try {
+      const spans = moduleRef.get(TestSpans);
+      expect(moduleRef.get(HealthController).check()).toEqual({ status: 'ok' });
+      await moduleRef.get(ContentService).store(PLAIN);
+
+      expect(spans).toHaveSpan('content.store', { 'content.type': 'text/plain' });
+      spans.assertLifecycle();
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});

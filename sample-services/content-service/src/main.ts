@@ -1,0 +1,23 @@
+import './instrumentation.js';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+
+const DEFAULT_PORT = 3002;
+const HOST = '127.0.0.1';
+
+/**
+ * Boots the content service over HTTP (Express) on `PORT` (default 3002), on loopback. Shutdown
+ * hooks flush the spans on SIGTERM.
+ */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  app.enableShutdownHooks();
+  // Essays up to the file service's 1 MB limit, plus JSON escaping.
+  app.useBodyParser('json', { limit: '2mb' });
+  await app.listen(Number(process.env.PORT ?? DEFAULT_PORT), HOST);
+  new Logger('ContentService').log(`content-service listening on ${await app.getUrl()}`);
+}
+
+await bootstrap();

@@ -1,0 +1,23 @@
+import './instrumentation.js';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+
+const DEFAULT_PORT = 3001;
+const HOST = '127.0.0.1';
+
+/**
+ * Boots the file service over HTTP (Express) on `PORT` (default 3001), on loopback. Shutdown hooks
+ * flush the spans on SIGTERM.
+ */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  app.enableShutdownHooks();
+  // Above the 1 MB file limit, so an oversized file reaches validation and gets a clear 400.
+  app.useBodyParser('json', { limit: '2mb' });
+  await app.listen(Number(process.env.PORT ?? DEFAULT_PORT), HOST);
+  new Logger('FileService').log(`file-service listening on ${await app.getUrl()}`);
+}
+
+await bootstrap();

@@ -20,6 +20,7 @@ const SPEC_PROJECT_FILES = [
   'packages/*/test/**/*.ts',
   'sample-services/*/src/**/*.ts',
   'sample-services/*/test/**/*.ts',
+  'test/**/*.ts',
 ];
 const BENCHMARK_FILES = ['benchmarks/src/**/*.ts'];
 

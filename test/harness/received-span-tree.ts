@@ -8,7 +8,8 @@ const QUIET_ATTRIBUTES = new Set(['code.function.name', 'operation.type', 'opera
 const MAX_VALUE_LENGTH = 48;
 
 export const kindName = (span: ReceivedSpan): string => KIND_NAMES[span.kind] ?? String(span.kind);
-export const serviceName = (span: ReceivedSpan): string => String(span.resource['service.name'] ?? '?');
+const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+export const serviceName = (span: ReceivedSpan): string => text(span.resource['service.name'], '?');
 
 const byStart = (a: ReceivedSpan, b: ReceivedSpan): number =>
   a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
@@ -80,8 +81,7 @@ export function traceShape(spans: readonly ReceivedSpan[]): string[] {
   const { roots, children } = arrange(spans);
   const lines: string[] = [];
   const walk = (span: ReceivedSpan, depth: number): void => {
-    const label =
-      kindName(span) === 'CLIENT' ? String(span.attributes['http.request.method'] ?? '(no method)') : span.name;
+    const label = kindName(span) === 'CLIENT' ? text(span.attributes['http.request.method'], '(no method)') : span.name;
     lines.push(`${'  '.repeat(depth)}${serviceName(span)}: ${label} [${kindName(span)}]`);
     for (const kid of children.get(span.spanId) ?? []) walk(kid, depth + 1);
   };

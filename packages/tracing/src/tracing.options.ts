@@ -106,7 +106,7 @@ export interface TracingModuleOptions {
   exporter?: ExporterOption | ExporterOption[];
   /** `'batch'` (bounded queue, background export) or `'simple'` (export as each span ends). Default: `'batch'`. */
   spanProcessor?: 'batch' | 'simple';
-  /** Batch processor tuning. Default: OpenTelemetry's defaults (see {@link BatchOptions}). */
+  /** Batch processor tuning. Default: the `OTEL_BSP_*` variables when set, else OpenTelemetry's defaults (see {@link BatchOptions}). */
   batch?: BatchOptions;
   /**
    * HTTP tracing: a SERVER span per request (or enrichment of the one `instrumentation-http` made),

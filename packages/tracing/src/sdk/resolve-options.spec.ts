@@ -62,4 +62,15 @@ describe('resolveTracingOptions', () => {
     });
     expect(resolved.sampler.toString()).toMatch(/ParentBased\{root=TraceIdRatioBased\{0.5\}/);
   });
+
+  it('reads OTEL_BSP_* into the batch options, explicit options first', () => {
+    const resolved = resolveTracingOptions(
+      { serviceName: 'file-service', batch: { maxQueueSize: 10 } },
+      { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BSP_MAX_QUEUE_SIZE: '99', OTEL_BSP_EXPORT_TIMEOUT: '2000' },
+    );
+    expect(resolved.batch).toEqual({ maxQueueSize: 10, scheduledDelayMillis: 100, exportTimeoutMillis: 2000 });
+    expect(() => resolveTracingOptions({ serviceName: 's' }, { OTEL_BSP_SCHEDULE_DELAY: 'soon' })).toThrow(
+      /OTEL_BSP_SCHEDULE_DELAY=soon/,
+    );
+  });
 });

@@ -85,6 +85,31 @@ function resolveExporters(options: TracingModuleOptions, env: Env): ResolvedTrac
   return list;
 }
 
+const BATCH_ENV: Array<[keyof BatchOptions, string]> = [
+  ['maxQueueSize', 'OTEL_BSP_MAX_QUEUE_SIZE'],
+  ['maxExportBatchSize', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'],
+  ['scheduledDelayMillis', 'OTEL_BSP_SCHEDULE_DELAY'],
+  ['exportTimeoutMillis', 'OTEL_BSP_EXPORT_TIMEOUT'],
+];
+
+/** Batch options: explicit values, else the standard `OTEL_BSP_*` variables, else OpenTelemetry's defaults. */
+function resolveBatch(batch: BatchOptions | undefined, env: Env): BatchOptions {
+  const resolved: BatchOptions = { ...batch };
+  for (const [field, variable] of BATCH_ENV) {
+    const raw = env[variable]?.trim();
+    if (resolved[field] !== undefined || !raw) continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      fail(
+        `${variable}=${raw} is not a whole number of ${field === 'maxQueueSize' || field === 'maxExportBatchSize' ? 'spans' : 'milliseconds'}.`,
+        `Set ${variable} to a non-negative integer, or unset it.`,
+      );
+    }
+    resolved[field] = value;
+  }
+  return resolved;
+}
+
 /** Short service name for span names: `spellchecker-service` gives `spellchecker`. */
 export function defaultSpanNamePrefix(serviceName: string): string {
   return serviceName.replace(/[-_.]service$/i, '') || serviceName;
@@ -149,7 +174,7 @@ export function resolveTracingOptions(
     spanNamePrefix: options.spanNamePrefix ?? defaultSpanNamePrefix(serviceName),
     exporters: resolveExporters(options, env),
     spanProcessor,
-    batch: options.batch ?? {},
+    batch: resolveBatch(options.batch, env),
     spanProcessors: options.spanProcessors ?? [],
     sampler: Object.keys(rules).length > 0 ? new SpanNameRulesSampler(rules, base, parentBased) : base,
     parentBasedSampling: parentBased,

@@ -107,6 +107,11 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
     expect(rejected.attributes['user.id']).toBeUndefined();
   });
 
+  it('names a HEAD request after the GET route that serves it', async () => {
+    expect((await fetch(`${http.url}/api/v1/essays/12`, { method: 'HEAD' })).status).toBe(200);
+    expect((await settled()).name).toBe('HEAD /api/v1/essays/:id');
+  });
+
   it('names an unmatched request by its method only', async () => {
     expect((await fetch(`${http.url}/nowhere/at/all`)).status).toBe(404);
     const span = await settled();

@@ -54,7 +54,9 @@ export class HttpRouteTable {
   /** The route serving `method` and `path` (no query), or undefined. */
   find(method: string, path: string): HttpRoute | undefined {
     const routes = (this.routes ??= this.build());
-    for (const candidates of [routes.get(method), routes.get('ALL')]) {
+    // HEAD is answered by GET routes, in Express and Fastify alike
+    const fallback = method === 'HEAD' ? routes.get('GET') : undefined;
+    for (const candidates of [routes.get(method), fallback, routes.get('ALL')]) {
       for (const route of candidates ?? []) if (route.matches(path)) return route;
     }
     return undefined;

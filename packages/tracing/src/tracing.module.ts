@@ -1,10 +1,9 @@
 import { Inject, Module, Optional } from '@nestjs/common';
 import type { MiddlewareConsumer, NestModule, OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
 import { TraceService } from './api/trace.service.js';
 import { HttpClientTracing } from './http/client/http-client-tracing.service.js';
 import { HttpRouteTable } from './http/http-route-table.js';
-import { HttpTracingInterceptor } from './http/http-tracing.interceptor.js';
 import { HTTP_TRACING_OPTIONS } from './http/http-tracing.tokens.js';
 import { resolveHttpOptions } from './http/resolve-http-options.js';
 import type { ResolvedHttpOptions } from './http/resolve-http-options.js';
@@ -43,7 +42,6 @@ const TRACING_LEASE = Symbol.for('huleedu.nest-tracing.lease');
     HttpRouteTable,
     ServerSpanMiddleware,
     HttpClientTracing,
-    { provide: APP_INTERCEPTOR, useClass: HttpTracingInterceptor },
   ],
   exports: [TraceService],
 })
@@ -58,15 +56,23 @@ export class TracingModule extends ConfigurableTracingModule implements NestModu
   }
 
   /**
-   * Every HTTP request goes through the SERVER span middleware first (unless `http: false`),
-   * mounted on the HTTP adapter itself rather than through the consumer: Nest mounts module
-   * middleware under the global prefix only, and a request outside it (a 404, an excluded path)
-   * must get its SERVER span too. `configure` runs before Nest registers the routes.
+   * Every HTTP request goes through the SERVER span tracer first (unless `http: false`), mounted on
+   * the HTTP adapter itself rather than through the consumer (Nest mounts module middleware under the
+   * global prefix only, and a 404 or an excluded path must get its SERVER span too): a middleware on
+   * Express, an `onRequest` hook on Fastify. `configure` runs before Nest registers the routes. No
+   * global interceptor is registered: one costs every request an Observable pipeline.
    */
   configure(_consumer: MiddlewareConsumer): void {
     const adapter = this.adapterHost?.httpAdapter;
-    if (this.httpOptions && adapter)
+    if (!this.httpOptions || !adapter) return;
+    if (adapter.getType() === 'fastify') {
+      const fastify = adapter.getInstance<{
+        addHook(name: 'onRequest', hook: (request: never, reply: never, done: () => void) => void): unknown;
+      }>();
+      fastify.addHook('onRequest', (request, reply, done) => this.serverSpans.onFastifyRequest(request, reply, done));
+    } else {
       adapter.use((request: never, response: never, next: () => void) => this.serverSpans.use(request, response, next));
+    }
   }
 
   /** Flush and, for the last user of the provider, shut it down. */

@@ -74,7 +74,7 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
     expect(await settled()).toHaveAttributes({ correlation_id: generated! });
   });
 
-  it('leaves a 4xx unset and marks a 5xx as an error with the thrown class', async () => {
+  it('leaves a 4xx unset and marks a 5xx as an error; the exception stays on the span it escaped from', async () => {
     expect((await fetch(`${http.url}/api/v1/essays/missing`)).status).toBe(404);
     const notFound = await settled();
     expect(notFound).toHaveStatus('unset');
@@ -86,9 +86,10 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
     expect(broken).toHaveStatus('error');
     expect(broken).toHaveAttributes({
       'http.response.status_code': 500,
-      'error.type': 'InternalServerErrorException',
+      'error.type': '500',
       'operation.result': 'error',
     });
+    expect(http.spans.one('api-gateway.EssayStore.find')).toHaveRecordedException('InternalServerErrorException');
   });
 
   it('records user.id after guards, and still makes exactly one span when a guard rejects', async () => {
@@ -98,7 +99,9 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
       body: '{"title":"t"}',
     });
     expect(created.status).toBe(201);
-    expect(await settled()).toHaveAttributes({ 'user.id': 'user-teacher-1', 'http.route': '/api/v1/essays' });
+    const server = await settled();
+    expect(server).toHaveAttributes({ 'user.id': 'user-teacher-1', 'http.route': '/api/v1/essays' });
+    expect(http.spans.one('api-gateway.EssayStore.save')).toBeChildOf(server);
     http.spans.reset();
     expect((await fetch(`${http.url}/api/v1/essays`, { method: 'POST' })).status).toBe(403);
     const rejected = await settled();

@@ -13,8 +13,14 @@ import { HTTP_TRACING_OPTIONS } from './http-tracing.tokens.js';
 import { httpSpanName, normaliseMethod, serverRequestAttributes, splitUrl } from './http-attributes.js';
 import { HttpRouteTable } from './http-route-table.js';
 import type { ResolvedHttpOptions } from './resolve-http-options.js';
-import { attachServerSpanState, endServerSpan, serverSpanStateOf, setServerRoute } from './server-span.state.js';
-import type { ServerSpanState } from './server-span.state.js';
+import {
+  attachServerSpanState,
+  completeServerSpan,
+  endServerSpan,
+  serverSpanStateOf,
+  setServerRoute,
+} from './server-span.state.js';
+import type { RequestSource, ServerSpanState } from './server-span.state.js';
 
 type Request = IncomingMessage & { originalUrl?: string };
 
@@ -24,8 +30,14 @@ function instrumentationServerSpan(): Span | undefined {
   return span?.isRecording() && span.kind === SpanKind.SERVER && span.ended !== true ? span : undefined;
 }
 
+/** The parts of a Fastify request and reply this uses (Fastify is never imported). */
+export interface FastifyRequestLike extends RequestSource {
+  raw: Request;
+  routeOptions?: { url?: unknown };
+}
+
 /**
- * Runs first for every request (Express, and Fastify through middie): takes the correlation id
+ * Runs first for every request (an Express middleware, or a Fastify `onRequest` hook): takes the correlation id
  * (or makes one) and echoes it, continues the caller's trace, starts the SERVER span named after
  * the route (or adopts the one instrumentation-http made), and runs the rest of the pipeline
  * (guards, interceptors, the handler) with that span active. Ignored paths and `@NoTrace()` routes
@@ -38,13 +50,31 @@ export class ServerSpanMiddleware implements NestMiddleware {
     private readonly routes: HttpRouteTable,
   ) {}
 
-  use(request: Request, response: ServerResponse, next: (error?: unknown) => void): void {
+  /** Express (and any adapter with middleware): guards write to this same request object. */
+  use(request: Request & RequestSource, response: ServerResponse, next: (error?: unknown) => void): void {
+    this.begin(request, response, request, undefined, next);
+  }
+
+  /** Fastify `onRequest` hook: the route template is known, and guards write to Fastify's request. */
+  onFastifyRequest(request: FastifyRequestLike, reply: { raw: ServerResponse }, done: () => void): void {
+    const route = request.routeOptions?.url;
+    this.begin(request.raw, reply.raw, request, typeof route === 'string' ? route : undefined, done);
+  }
+
+  private begin(
+    request: Request,
+    response: ServerResponse,
+    source: RequestSource,
+    routeHint: string | undefined,
+    next: (error?: unknown) => void,
+  ): void {
     if (!runtime.enabled || serverSpanStateOf(request)) return next();
     const { path, query } = splitUrl(request.originalUrl ?? request.url ?? '/');
     if (this.options.isIgnoredPath(path)) return next();
     const { method } = normaliseMethod(request.method);
-    const route = this.routes.find(method, path);
-    if (route?.noTrace) return next();
+    const found = this.routes.find(method, path);
+    if (found?.noTrace) return next();
+    const route = routeHint !== undefined ? { template: routeHint } : found;
 
     const incoming = recordCarrierGetter.get(request.headers, this.options.correlationHeader);
     const correlationId = typeof incoming === 'string' && isValidCorrelationId(incoming) ? incoming : randomUUID();
@@ -74,13 +104,18 @@ export class ServerSpanMiddleware implements NestMiddleware {
         parent,
       );
     }
-    const state: ServerSpanState = { span, owned: !adopted, method, route: undefined, enriched: false };
+    const state: ServerSpanState = { span, owned: !adopted, method, route: undefined, completed: false };
     if (route && adopted) setServerRoute(state, route.template);
     else state.route = route?.template;
     attachServerSpanState(request, state);
     this.writeTraceHeader(response, span);
-    if (state.owned)
-      response.once('close', () => endServerSpan(state, request, response, this.options.captureResponseHeaders));
+    response.once('prefinish', () => completeServerSpan(state, source, this.options.userId));
+    if (state.owned) {
+      response.once('close', () => {
+        completeServerSpan(state, source, this.options.userId);
+        endServerSpan(state, response, this.options.captureResponseHeaders);
+      });
+    }
     const active = trace.setSpan(setCorrelationId(parent, correlationId), span);
     context.with(active, next);
   }

@@ -1,8 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { AttributeNames, OperationResult } from '../attribute-names.js';
-import { runtime } from '../runtime/tracing-runtime.js';
 import { safeExecute } from '../utils/safe-execute.js';
 import { headerValues, httpSpanName } from './http-attributes.js';
 
@@ -15,9 +14,8 @@ export interface ServerSpanState {
   owned: boolean;
   method: string;
   route: string | undefined;
-  /** An error the handler threw, seen by the interceptor. */
-  error?: unknown;
-  enriched: boolean;
+  /** Late attributes (route fallback, `user.id`) were set. */
+  completed: boolean;
 }
 
 type StateCarrier = { [STATE_KEY]?: ServerSpanState };
@@ -38,33 +36,45 @@ export function setServerRoute(state: ServerSpanState, route: string): void {
   state.span.updateName(httpSpanName(state.method, route));
 }
 
+/** The request object guards write to: Express's request, or Fastify's (not the raw one). */
+export type RequestSource = { route?: { path?: unknown }; user?: unknown };
+
 /**
- * End a span this library started, from the response: status code, captured response headers,
- * and the outcome. 5xx (or an error the classifier counts) is ERROR with `error.type` (the thrown
- * class when the interceptor saw one, else the status code); 4xx leaves the status unset; a
- * response that closed before it finished is `cancelled`.
+ * Just before the response finishes (`prefinish`, ahead of instrumentation-http's own `finish`
+ * listener): the framework's matched route when the route table had none, and `user.id`, which
+ * guards have set by then. Once per request.
  */
-export function endServerSpan(
+export function completeServerSpan(
   state: ServerSpanState,
-  request: IncomingMessage & { route?: { path?: unknown } },
-  response: ServerResponse,
-  captureHeaders: string[],
+  source: RequestSource,
+  userId: (request: any) => string | number | undefined,
 ): void {
+  if (state.completed) return;
+  state.completed = true;
+  if (!state.span.isRecording()) return;
+  if (state.route === undefined && typeof source.route?.path === 'string') setServerRoute(state, source.route.path);
+  const user = safeExecute('http.userId', () => userId(source));
+  if (user !== undefined) state.span.setAttribute('user.id', String(user));
+}
+
+/**
+ * End a span this library started, from the response: status code, captured response headers and
+ * the outcome. 5xx is ERROR with `error.type` set to the status code; 4xx leaves the status unset; a
+ * response that closed before it finished is `cancelled`. (The exception itself is recorded on the
+ * `@Traced()` span it escaped from.)
+ */
+export function endServerSpan(state: ServerSpanState, response: ServerResponse, captureHeaders: string[]): void {
   const { span } = state;
   if (span.isRecording()) {
-    if (state.route === undefined && typeof request.route?.path === 'string') setServerRoute(state, request.route.path);
     span.setAttribute('http.response.status_code', response.statusCode);
     for (const name of captureHeaders) {
       const values = headerValues(response.getHeader(name));
       if (values !== undefined) span.setAttribute(`http.response.header.${name}`, values);
     }
-    const failed = response.statusCode >= 500 && (state.error === undefined || classifiedAsError(state));
+    const failed = response.statusCode >= 500;
     if (failed) {
-      const error = state.error;
-      span.setAttribute('error.type', error instanceof Error ? error.constructor.name : String(response.statusCode));
-      span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message } : {}) });
-      if (error instanceof Error)
-        span.recordException({ name: error.constructor.name, message: error.message, stack: error.stack });
+      span.setAttribute('error.type', String(response.statusCode));
+      span.setStatus({ code: SpanStatusCode.ERROR });
     }
     const result = !response.writableFinished
       ? OperationResult.CANCELLED
@@ -74,11 +84,4 @@ export function endServerSpan(
     span.setAttribute(AttributeNames.OPERATION_RESULT, result);
   }
   span.end();
-}
-
-function classifiedAsError(state: ServerSpanState): boolean {
-  return (
-    (safeExecute('http server span (errorClassifier)', () => runtime.errorClassifier(state.error, 2)) ?? 'error') ===
-    'error'
-  );
 }

@@ -21,6 +21,7 @@ const SPEC_PROJECT_FILES = [
   'sample-services/*/src/**/*.ts',
   'sample-services/*/test/**/*.ts',
   'test/**/*.ts',
+  'tools/**/*.ts',
 ];
 const BENCHMARK_FILES = ['benchmarks/src/**/*.ts'];
 

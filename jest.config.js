@@ -12,7 +12,7 @@ const workspaceSources = {
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  roots: ['<rootDir>/packages', '<rootDir>/sample-services', '<rootDir>/test'],
+  roots: ['<rootDir>/packages', '<rootDir>/sample-services', '<rootDir>/test', '<rootDir>/tools'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   moduleNameMapper: {
     ...workspaceSources,

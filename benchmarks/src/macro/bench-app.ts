@@ -1,0 +1,77 @@
+import { Controller, Get, Inject, Module } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { spin } from './cpu-work.js';
+import type { Setup } from './setups.js';
+
+const WORK_ITERATIONS = Symbol('WORK_ITERATIONS');
+const HELLO = Object.freeze({ message: 'hello' });
+
+/** The two measured routes: a constant answer, and about 1 ms of CPU work. */
+@Controller()
+class BenchController {
+  constructor(@Inject(WORK_ITERATIONS) private readonly iterations: number) {}
+
+  @Get('hello')
+  hello(): { message: string } {
+    return HELLO;
+  }
+
+  @Get('work')
+  work(): { result: number } {
+    return { result: spin(this.iterations) };
+  }
+}
+
+@Module({})
+class BenchAppModule {
+  /** The same controller in every setup; only what the setup imports differs. */
+  static async forSetup(setup: Setup, exporter: SpanExporter, workIterations: number): Promise<DynamicModule> {
+    const imports: DynamicModule[] = [];
+    // Imported only by the setups that use them, so no other process even loads these libraries.
+    if (setup.module === 'nest-tracing' || setup.module === 'nest-tracing-http-off') {
+      const { TracingModule } = await import('@huleedu/nest-tracing');
+      // The measured setup leaves `http` at its default (on); the diagnostic one turns it off.
+      const httpOff = setup.module === 'nest-tracing-http-off' ? { http: false as const } : {};
+      imports.push(TracingModule.forRoot({ serviceName: 'bench-http', exporter, ...httpOff }));
+    } else if (setup.module === 'nestjs-otel') {
+      const { OpenTelemetryModule } = await import('nestjs-otel');
+      imports.push(OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } }));
+    }
+    return {
+      module: BenchAppModule,
+      imports,
+      controllers: [BenchController],
+      providers: [{ provide: WORK_ITERATIONS, useValue: workIterations }],
+    };
+  }
+}
+
+/**
+ * Diagnostic: what any AsyncLocalStorage-based tracer pays before making a span. Registers
+ * OpenTelemetry's context manager and runs every request's pipeline inside a fresh context, as a
+ * tracing middleware does, but records nothing.
+ */
+async function enterContextPerRequest(app: INestApplication): Promise<void> {
+  const { ROOT_CONTEXT, context, createContextKey } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const key = createContextKey('bench.request');
+  app.use((request: unknown, _response: unknown, next: () => void) =>
+    context.with(ROOT_CONTEXT.setValue(key, request), next),
+  );
+}
+
+/** The benchmark's Nest application (Express adapter) for one setup, initialised but not listening. */
+export async function createBenchApp(
+  setup: Setup,
+  exporter: SpanExporter,
+  workIterations: number,
+): Promise<INestApplication> {
+  const module = await BenchAppModule.forSetup(setup, exporter, workIterations);
+  const app = await NestFactory.create(module, new ExpressAdapter(), { logger: ['error', 'warn'] });
+  if (setup.module === 'context-manager') await enterContextPerRequest(app);
+  return app;
+}

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { HarnessMessage, ServerMessage, ServerSnapshot } from './http-server.js';
+import type { FromLoadClient, LoadResult, ToLoadClient } from './load-client.js';
+import type { Setup } from './setups.js';
+
+const script = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
+/** The preload of the instrumentation setups, given to `node --import`. */
+export const REGISTER_SCRIPT = script('./instrumentation.register.js');
+const SERVER_SCRIPT = script('./http-server.js');
+const LOAD_CLIENT_SCRIPT = script('./load-client.js');
+const READY_TIMEOUT_MS = 60_000;
+
+/** One setup's server process, started with its own flags, reached over its IPC channel. */
+export class ServerProcess {
+  readonly command: string[];
+  private readonly child: ChildProcess;
+  private nextId = 0;
+  private readonly pending = new Map<number, (snapshot: ServerSnapshot) => void>();
+
+  private constructor(
+    readonly setup: Setup,
+    readonly port: number,
+    workIterations: number,
+  ) {
+    const preload = setup.preload.length > 0 ? ['--import', REGISTER_SCRIPT] : [];
+    this.command = [...preload, SERVER_SCRIPT, `--setup=${setup.name}`, `--port=${port}`];
+    this.child = spawn(process.execPath, [...this.command, `--work-iterations=${workIterations}`], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.on('message', (message: ServerMessage) => {
+      if (message.type !== 'snapshot') return;
+      this.pending.get(message.id)?.(message.snapshot);
+      this.pending.delete(message.id);
+    });
+  }
+
+  /** Start the server and wait until it listens; returns what it announced. */
+  static async start(setup: Setup, port: number, workIterations: number): Promise<[ServerProcess, ServerMessage]> {
+    const server = new ServerProcess(setup, port, workIterations);
+    const ready = new Promise<ServerMessage>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${setup.name}: not ready after ${READY_TIMEOUT_MS} ms`)),
+        READY_TIMEOUT_MS,
+      );
+      server.child.once('exit', (code) => reject(new Error(`${setup.name}: server exited with ${code} before ready`)));
+      server.child.on('message', (message: ServerMessage) => {
+        if (message.type !== 'ready') return;
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+    return [server, await ready];
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Flush the server's spans, then read its span counts, CPU and GC totals. */
+  snapshot(): Promise<ServerSnapshot> {
+    const id = this.nextId++;
+    const answer = new Promise<ServerSnapshot>((resolve) => this.pending.set(id, resolve));
+    this.child.send({ type: 'snapshot', id } satisfies HarnessMessage);
+    return answer;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.send({ type: 'stop' } satisfies HarnessMessage);
+    await exited;
+  }
+}
+
+export interface LoadOptions {
+  connections: number;
+  durationS: number;
+  warmupS: number;
+}
+
+/** The load-client process (autocannon), started once and reused for every measurement. */
+export class LoadClient {
+  private nextId = 0;
+
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(): LoadClient {
+    return new LoadClient(
+      spawn(process.execPath, [LOAD_CLIENT_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
+  }
+
+  /**
+   * One measurement: warm-up, then `betweenRuns()` (the harness reads the server's counters), then
+   * the measured run. Returns the client's result.
+   */
+  run(url: string, options: LoadOptions, betweenRuns: () => Promise<void>): Promise<LoadResult> {
+    const id = this.nextId++;
+    return new Promise<LoadResult>((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`load client exited with ${code}`));
+      const onMessage = (message: FromLoadClient): void => {
+        if (message.id !== id) return;
+        if (message.type === 'warmed') {
+          betweenRuns().then(() => this.child.send({ type: 'go', id } satisfies ToLoadClient), reject);
+        } else {
+          this.child.off('message', onMessage);
+          this.child.off('exit', onExit);
+          resolve(message.result);
+        }
+      };
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send({ type: 'run', id, request: { url, ...options } } satisfies ToLoadClient);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.disconnect();
+    await exited;
+  }
+}

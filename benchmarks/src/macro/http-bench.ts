@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { LoadClient, ServerProcess } from './child-processes.js';
+import type { LoadOptions } from './child-processes.js';
+import { calibrate, spin } from './cpu-work.js';
+import type { ServerSnapshot } from './http-server.js';
+import { buildRows, evaluateGoals, formatGoals, formatReferenceFigures, formatTable, median } from './http-report.js';
+import type { Measurement, Route } from './http-report.js';
+import { machineBusyUs, waitForQuiet } from './machine-load.js';
+import { SETUPS, argument, findSetup } from './setups.js';
+import type { Setup } from './setups.js';
+import type { SpanCounts } from './counting.exporter.js';
+
+/**
+ * What tracing costs a Nest (Express) application per HTTP request: throughput and p99 latency of
+ * one small app in five setups, each in its own server process, loaded by autocannon from another
+ * process on 127.0.0.1. Usage: node http-bench.js [--rounds=5] [--duration=4] [--warmup=1]
+ * [--connections=10] [--initial-warmup=3] [--port=3710] [--setups=a,b,...] [--routes=hello,work] [--max-other-cpus=0.25]
+ * [--retries=2] [--quiet-timeout=120].
+ */
+const rounds = Number(argument('rounds') ?? 5);
+const load: LoadOptions = {
+  connections: Number(argument('connections') ?? 10),
+  durationS: Number(argument('duration') ?? 4),
+  warmupS: Number(argument('warmup') ?? 1),
+};
+/** Seconds of unmeasured load per server and route before the first round, so the JIT has settled. */
+const initialWarmupS = Number(argument('initial-warmup') ?? 3);
+const basePort = Number(argument('port') ?? 3710);
+const setups: Setup[] = argument('setups')?.split(',').map(findSetup) ?? SETUPS;
+const routes = (argument('routes')?.split(',') ?? ['hello', 'work']) as Route[];
+/**
+ * Other load on the machine (CPUs' worth): a measurement waits for a quiet machine (a 0.5 s sample below
+ * this, for at most `quiet-timeout` s), and is repeated (up to `retries` times) when other processes
+ * used more than this during its measured run.
+ */
+const maxOtherCpus = Number(argument('max-other-cpus') ?? 0.25);
+const retries = Number(argument('retries') ?? 2);
+const quietTimeoutMs = Number(argument('quiet-timeout') ?? 120) * 1000;
+
+const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+
+function machine(): Record<string, string | number> {
+  return {
+    cpus: os.availableParallelism(),
+    model: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
+  };
+}
+
+/** The commit measured, and whether nest-tracing's sources differed from it (work in progress). */
+function gitState(): { commit: string; tracingSourcesModified: boolean } | undefined {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      tracingSourcesModified: git('status', '--porcelain', '--', 'packages/tracing/src').length > 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function spanDelta(after: SpanCounts, before: SpanCounts): SpanCounts {
+  const minus = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(
+      Object.entries(a)
+        .map(([key, value]) => [key, value - (b[key] ?? 0)] as const)
+        .filter(([, value]) => value !== 0),
+    );
+  return {
+    total: after.total - before.total,
+    byKind: minus(after.byKind, before.byKind),
+    byScope: minus(after.byScope, before.byScope),
+  };
+}
+
+/** Every server answers both routes, and the same /work result (the same work). */
+async function checkRoutes(servers: ServerProcess[], workIterations: number): Promise<void> {
+  const expected = { hello: { message: 'hello' }, work: { result: spin(workIterations) } };
+  for (const server of servers) {
+    for (const route of routes) {
+      const response = await fetch(`${server.url}/${route}`);
+      const body = await response.text();
+      if (response.status !== 200 || body !== JSON.stringify(expected[route])) {
+        throw new Error(`${server.setup.name} /${route}: ${response.status} ${body}`);
+      }
+    }
+  }
+}
+
+async function measureOnce(
+  client: LoadClient,
+  server: ServerProcess,
+  route: Route,
+  round: number,
+  position: number,
+): Promise<Measurement> {
+  let before: ServerSnapshot | undefined;
+  let busyBefore: number | undefined;
+  let harnessBefore = process.cpuUsage();
+  let wallBefore = process.hrtime.bigint();
+  const result = await client.run(`${server.url}/${route}`, load, async () => {
+    before = await server.snapshot();
+    harnessBefore = process.cpuUsage();
+    busyBefore = machineBusyUs();
+    wallBefore = process.hrtime.bigint();
+  });
+  const busyAfter = machineBusyUs();
+  const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
+  const harness = process.cpuUsage(harnessBefore);
+  const after = await server.snapshot();
+  if (!before) throw new Error('the load client never reported its warm-up');
+  const requests = Math.max(1, result.requests);
+  const cpuUs = after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs;
+  const otherUs =
+    busyAfter === undefined || busyBefore === undefined
+      ? undefined
+      : busyAfter - busyBefore - cpuUs - result.clientCpuUs - harness.user - harness.system;
+  return {
+    round,
+    route,
+    setup: server.setup.name,
+    position,
+    load: result,
+    server: {
+      spans: spanDelta(after.spans, before.spans),
+      cpuUsPerRequest: cpuUs / requests,
+      gcShare: (after.gcMs - before.gcMs) / (result.durationS * 1000),
+      gcCount: after.gcCount - before.gcCount,
+      rssMb: Math.round(after.rssBytes / 1e5) / 10,
+    },
+    otherCpus: otherUs === undefined ? undefined : Math.max(0, otherUs / wallUs),
+    attempts: 1,
+    waitedMs: 0,
+  };
+}
+
+/** One measurement on a quiet machine: wait for quiet, measure, repeat if other load came meanwhile. */
+async function measure(
+  client: LoadClient,
+  server: ServerProcess,
+  route: Route,
+  round: number,
+  position: number,
+): Promise<Measurement> {
+  let waitedMs = 0;
+  for (let attempt = 1; ; attempt++) {
+    const quiet = await waitForQuiet(maxOtherCpus, quietTimeoutMs);
+    waitedMs += quiet.waitedMs;
+    const m = await measureOnce(client, server, route, round, position);
+    const noisy = m.otherCpus !== undefined && m.otherCpus > maxOtherCpus;
+    if (!noisy || attempt > retries) return { ...m, attempts: attempt, waitedMs };
+    out(`    (other load ${m.otherCpus!.toFixed(2)} CPUs during ${server.setup.name} /${route}: measuring again)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const info = machine();
+  const git = gitState();
+  out(`nest-tracing HTTP benchmark: ${JSON.stringify(info)}`);
+  out(`measuring commit ${git?.commit ?? '?'}${git?.tracingSourcesModified ? ' (packages/tracing/src modified)' : ''}`);
+  out(
+    `${rounds} rounds x ${routes.length} routes x ${setups.length} setups; each: ${load.warmupS} s warm-up + ${load.durationS} s, ${load.connections} connections`,
+  );
+  const workIterations = calibrate(1);
+  out(`/work: ${workIterations} iterations of the CPU loop (about 1 ms, calibrated in this process)`);
+
+  const servers: ServerProcess[] = [];
+  const client = LoadClient.start();
+  const commands: Record<string, string> = {};
+  try {
+    for (const [index, setup] of setups.entries()) {
+      const [server, ready] = await ServerProcess.start(setup, basePort + index, workIterations);
+      servers.push(server);
+      commands[setup.name] = `node ${server.command.map((a) => a.replace(`${process.cwd()}/`, '')).join(' ')}`;
+      out(`  started ${setup.name} on :${server.port} (${JSON.stringify(ready)})`);
+    }
+    await checkRoutes(servers, workIterations);
+    if (initialWarmupS > 0) {
+      out(`initial warm-up: ${initialWarmupS} s per server and route, not measured`);
+      for (const server of servers) {
+        for (const route of routes) {
+          await client.run(
+            `${server.url}/${route}`,
+            { ...load, durationS: initialWarmupS, warmupS: 0 },
+            async () => undefined,
+          );
+        }
+      }
+    }
+
+    const measurements: Measurement[] = [];
+    const loadAverages: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const [routeIndex, route] of routes.entries()) {
+        const block = round * routes.length + routeIndex;
+        for (let position = 0; position < servers.length; position++) {
+          const server = servers[(block + position) % servers.length];
+          const m = await measure(client, server, route, round, position);
+          measurements.push(m);
+          loadAverages.push(os.loadavg()[0]);
+          out(
+            `  round ${round + 1}/${rounds} /${route} ${server.setup.name.padEnd(21)} ${m.load.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${m.load.latencyMs.p99.toFixed(2)} ms  ` +
+              `cpu ${m.server.cpuUsPerRequest.toFixed(0)} us/req  other ${m.otherCpus?.toFixed(2) ?? '?'} CPUs  spans ${JSON.stringify(m.server.spans.byKind)}`,
+          );
+        }
+      }
+    }
+
+    const rows = buildRows(
+      measurements,
+      setups.map((s) => s.name),
+      routes,
+    );
+    const goals = evaluateGoals(rows);
+    out(`\nmedians over ${rounds} rounds; ratio = median req/s / untraced median req/s on the same route,`);
+    out(`range = per-round ratios; p99 x = median p99 / untraced median p99; spans per completed request\n`);
+    out(formatTable(rows));
+    out('\nGoals (nest-tracing)');
+    out(formatGoals(goals));
+    out('\nReference figures');
+    out(formatReferenceFigures(rows));
+    const noisy = measurements.filter((m) => m.otherCpus !== undefined && m.otherCpus > maxOtherCpus);
+    const other = measurements.flatMap((m) => (m.otherCpus === undefined ? [] : [m.otherCpus]));
+    const repeated = measurements.filter((m) => m.attempts > 1).length;
+    out(
+      `\nother load during measured runs: median ${median(other).toFixed(3)}, max ${Math.max(...other).toFixed(3)} CPUs; ` +
+        `${repeated} measurement(s) repeated, ${noisy.length} still above ${maxOtherCpus} CPUs`,
+    );
+    const seconds = (Date.now() - started) / 1000;
+    out(`\ntotal time: ${seconds.toFixed(1)} s, load average ${os.loadavg()[0].toFixed(2)} after`);
+
+    const results = new URL('../../results/', import.meta.url);
+    await mkdir(results, { recursive: true });
+    const report = {
+      machine: info,
+      git,
+      options: { rounds, ...load, initialWarmupS, routes, workIterations, maxOtherCpus, retries, quietTimeoutMs },
+      setups: setups.map((s) => ({ ...s, command: commands[s.name] })),
+      seconds,
+      loadAverage1m: { max: Math.max(...loadAverages), after: os.loadavg()[0] },
+      otherLoad: { medianCpus: median(other), maxCpus: Math.max(...other), repeated, stillNoisy: noisy.length },
+      rows,
+      goals,
+      measurements,
+    };
+    await writeFile(new URL('http-latest.json', results), `${JSON.stringify(report, null, 2)}\n`);
+    out('written: benchmarks/results/http-latest.json');
+  } finally {
+    await Promise.all([client.stop(), ...servers.map((s) => s.stop())]);
+  }
+}
+
+await main();

@@ -1,0 +1,206 @@
+import type { SpanCounts } from './counting.exporter.js';
+import type { LoadResult } from './load-client.js';
+import { BASELINE_SETUP } from './setups.js';
+
+export type Route = 'hello' | 'work';
+
+/** One autocannon measurement of one setup on one route, with the server's counters over it. */
+export interface Measurement {
+  round: number;
+  route: Route;
+  setup: string;
+  /** Position of this setup within its block (0 = measured first). */
+  position: number;
+  load: LoadResult;
+  server: {
+    /** Spans exported for the measured run only (warm-up excluded). */
+    spans: SpanCounts;
+    /** Server CPU time (user + system) per completed request, in microseconds. */
+    cpuUsPerRequest: number;
+    /** Share of the measured run's wall time the server spent in GC pauses. */
+    gcShare: number;
+    gcCount: number;
+    rssMb: number;
+  };
+  /**
+   * CPUs' worth of busy time on the machine during the measured run that was neither the server,
+   * the load client nor the harness (from /proc/stat); undefined off Linux.
+   */
+  otherCpus: number | undefined;
+  /** Attempts made (a run with too much other load is repeated) and time waited for a quiet machine. */
+  attempts: number;
+  waitedMs: number;
+}
+
+export interface Row {
+  setup: string;
+  route: Route;
+  rounds: number;
+  medianRps: number;
+  medianP50Ms: number;
+  medianP99Ms: number;
+  /** autocannon's own p99 (whole ms), median over rounds. */
+  medianAutocannonP99Ms: number;
+  /** median requests/s over the untraced median on the same route (undefined for the baseline). */
+  rpsRatio: number | undefined;
+  p99Ratio: number | undefined;
+  /** Smallest and largest per-round throughput ratio (this round's untraced run on the same route). */
+  rpsRatioRange: [number, number] | undefined;
+  medianCpuUsPerRequest: number;
+  medianGcShare: number;
+  /** Spans per request over all rounds, by kind and in total. */
+  serverSpansPerRequest: number;
+  internalSpansPerRequest: number;
+  spansPerRequest: number;
+  spanScopes: Record<string, number>;
+  errors: number;
+}
+
+export interface Goal {
+  goal: string;
+  route: Route;
+  measured: string;
+  value: number;
+  limit: string;
+  verdict: 'met' | 'not met' | 'not applicable';
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function sumCounts(target: Record<string, number>, source: Record<string, number>): void {
+  for (const [key, value] of Object.entries(source)) target[key] = (target[key] ?? 0) + value;
+}
+
+export function buildRows(measurements: Measurement[], setups: string[], routes: Route[]): Row[] {
+  const rows: Row[] = [];
+  for (const route of routes) {
+    const baseline = measurements.filter((m) => m.route === route && m.setup === BASELINE_SETUP);
+    const baselineRps = median(baseline.map((m) => m.load.requestsPerSecond));
+    const baselineP99 = median(baseline.map((m) => m.load.latencyMs.p99));
+    for (const setup of setups) {
+      const own = measurements.filter((m) => m.route === route && m.setup === setup);
+      if (own.length === 0) continue;
+      const requests = own.reduce((sum, m) => sum + m.load.requests, 0);
+      const byKind: Record<string, number> = {};
+      const byScope: Record<string, number> = {};
+      for (const m of own) {
+        sumCounts(byKind, m.server.spans.byKind);
+        sumCounts(byScope, m.server.spans.byScope);
+      }
+      const total = own.reduce((sum, m) => sum + m.server.spans.total, 0);
+      const isBaseline = setup === BASELINE_SETUP || baseline.length === 0;
+      const roundRatios = own.flatMap((m) => {
+        const reference = baseline.find((b) => b.round === m.round);
+        return reference ? [m.load.requestsPerSecond / reference.load.requestsPerSecond] : [];
+      });
+      const medianRps = median(own.map((m) => m.load.requestsPerSecond));
+      const medianP99Ms = median(own.map((m) => m.load.latencyMs.p99));
+      rows.push({
+        setup,
+        route,
+        rounds: own.length,
+        medianRps,
+        medianP50Ms: median(own.map((m) => m.load.latencyMs.p50)),
+        medianP99Ms,
+        medianAutocannonP99Ms: median(own.map((m) => m.load.autocannonLatencyMs.p99)),
+        rpsRatio: isBaseline ? undefined : medianRps / baselineRps,
+        p99Ratio: isBaseline ? undefined : medianP99Ms / baselineP99,
+        rpsRatioRange: isBaseline ? undefined : [Math.min(...roundRatios), Math.max(...roundRatios)],
+        medianCpuUsPerRequest: median(own.map((m) => m.server.cpuUsPerRequest)),
+        medianGcShare: median(own.map((m) => m.server.gcShare)),
+        serverSpansPerRequest: (byKind.SERVER ?? 0) / requests,
+        internalSpansPerRequest: (byKind.INTERNAL ?? 0) / requests,
+        spansPerRequest: total / requests,
+        spanScopes: byScope,
+        errors: own.reduce((sum, m) => sum + m.load.errors + m.load.timeouts + m.load.non2xx, 0),
+      });
+    }
+  }
+  return rows;
+}
+
+const OURS = 'nest-tracing';
+const THROUGHPUT_GOALS: Record<Route, number> = { hello: 0.85, work: 0.95 };
+const P99_GOAL = 1.1;
+
+/** The issue's goals for nest-tracing's HTTP tracing; not applicable while it makes no SERVER spans. */
+export function evaluateGoals(rows: Row[]): Goal[] {
+  const goals: Goal[] = [];
+  for (const row of rows.filter((r) => r.setup === OURS && r.rpsRatio !== undefined)) {
+    const tracing = row.serverSpansPerRequest >= 0.99;
+    const verdict = (met: boolean): Goal['verdict'] => (!tracing ? 'not applicable' : met ? 'met' : 'not met');
+    const minimum = THROUGHPUT_GOALS[row.route];
+    goals.push({
+      goal: `throughput at least ${minimum} of untraced`,
+      route: row.route,
+      measured: `${row.rpsRatio!.toFixed(3)} (${row.medianRps.toFixed(0)} req/s)`,
+      value: row.rpsRatio!,
+      limit: `>= ${minimum}`,
+      verdict: verdict(row.rpsRatio! >= minimum),
+    });
+    goals.push({
+      goal: `p99 latency within ${P99_GOAL}x of untraced`,
+      route: row.route,
+      measured: `${row.p99Ratio!.toFixed(3)}x (${row.medianP99Ms.toFixed(2)} ms)`,
+      value: row.p99Ratio!,
+      limit: `<= ${P99_GOAL}`,
+      verdict: verdict(row.p99Ratio! <= P99_GOAL),
+    });
+  }
+  return goals;
+}
+
+/** Hello-world throughput ratios from the issue, for this machine kind. */
+export const ISSUE_HELLO_RATIOS: Record<string, number> = {
+  'auto-instrumentation': 0.5,
+  'nestjs-otel': 0.38,
+  'instrumentation-http': 0.72,
+};
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+const ratio = (value: number | undefined, digits = 2): string => (value === undefined ? '-' : value.toFixed(digits));
+
+export function formatTable(rows: Row[]): string {
+  const columns: Array<[string, number, (r: Row) => string]> = [
+    ['route', 6, (r) => r.route],
+    ['setup', 21, (r) => r.setup],
+    ['req/s', 7, (r) => r.medianRps.toFixed(0)],
+    ['ratio', 6, (r) => ratio(r.rpsRatio)],
+    ['range', 10, (r) => (r.rpsRatioRange ? r.rpsRatioRange.map((v) => v.toFixed(2)).join('-') : '-')],
+    ['p50 ms', 7, (r) => r.medianP50Ms.toFixed(2)],
+    ['p99 ms', 7, (r) => r.medianP99Ms.toFixed(2)],
+    ['p99 x', 6, (r) => ratio(r.p99Ratio)],
+    ['cpu us/req', 10, (r) => r.medianCpuUsPerRequest.toFixed(0)],
+    ['gc %', 5, (r) => (r.medianGcShare * 100).toFixed(1)],
+    ['SERVER/req', 10, (r) => r.serverSpansPerRequest.toFixed(2)],
+    ['INTERNAL/req', 12, (r) => r.internalSpansPerRequest.toFixed(2)],
+  ];
+  const header = columns.map(([name, width], i) => pad(name, width, i > 1)).join('  ');
+  const lines = rows.map((row) => columns.map(([, width, cell], i) => pad(cell(row), width, i > 1)).join('  '));
+  return [header, '-'.repeat(header.length), ...lines].join('\n');
+}
+
+export function formatGoals(goals: Goal[]): string {
+  return goals
+    .map(
+      (g) =>
+        `${pad(g.verdict.toUpperCase(), 14)} [${pad(g.route, 5)}] nest-tracing ${g.goal}: ${g.measured} (${g.limit})`,
+    )
+    .join('\n');
+}
+
+export function formatReferenceFigures(rows: Row[]): string {
+  return Object.entries(ISSUE_HELLO_RATIOS)
+    .map(([setup, issue]) => {
+      const row = rows.find((r) => r.setup === setup && r.route === 'hello');
+      return `hello, ${pad(setup, 21)} throughput ratio ${ratio(row?.rpsRatio)}   (issue: ${issue.toFixed(2)})`;
+    })
+    .join('\n');
+}

@@ -109,12 +109,15 @@ export class ServerSpanMiddleware implements NestMiddleware {
     else state.route = route?.template;
     attachServerSpanState(request, state);
     this.writeTraceHeader(response, span);
-    response.once('prefinish', () => completeServerSpan(state, source, this.options.userId));
+    // one listener per request: our own span is completed and ended when the response closes; an
+    // adopted one is completed just before instrumentation-http ends it on 'finish'
     if (state.owned) {
       response.once('close', () => {
         completeServerSpan(state, source, this.options.userId);
         endServerSpan(state, response, this.options.captureResponseHeaders);
       });
+    } else {
+      response.once('prefinish', () => completeServerSpan(state, source, this.options.userId));
     }
     const active = trace.setSpan(setCorrelationId(parent, correlationId), span);
     context.with(active, next);

@@ -1,4 +1,4 @@
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { startService } from './start-service.js';
 import type { RunningService } from './start-service.js';
 
@@ -16,7 +16,7 @@ export interface EssayPlatform {
  * `otlpEndpoint` with a 100 ms batch delay. If one fails to start, the others are stopped.
  */
 export async function startEssayPlatform(otlpEndpoint: string): Promise<EssayPlatform> {
-  const [gatewayPort, filePort, contentPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, filePort, contentPort] = await freePorts(3);
   const fileServiceUrl = `http://127.0.0.1:${filePort}`;
   const contentServiceUrl = `http://127.0.0.1:${contentPort}`;
   const tracing = {

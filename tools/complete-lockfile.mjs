@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const LOCK = new URL('../package-lock.json', import.meta.url);
 const PLATFORM =
-  /-(android|darwin|freebsd|linux|openharmony|win32)-(arm64|arm|x64|ia32|loong64|ppc64|riscv64|s390x)(?:-(gnu|musl|gnueabihf|musleabihf|eabi|msvc))?$/;
+  /[-/](android|darwin|freebsd|linux|openharmony|win32)-(arm64|arm|x64|ia32|loong64|ppc64|riscv64|s390x)(?:-(gnu|musl|gnueabihf|musleabihf|eabi|msvc))?$/;
 
 const lock = JSON.parse(readFileSync(LOCK, 'utf8'));
 const packages = lock.packages;
@@ -22,7 +22,8 @@ for (const [path, entry] of Object.entries(packages)) {
     const [, os, cpu, abi] = match;
     const libc = abi?.startsWith('gnu') ? ['glibc'] : abi?.startsWith('musl') ? ['musl'] : undefined;
     packages[target] = {
-      version,
+      // an exact version, else (a range such as `*`) the version of the package that asks for it
+      version: /^\d+\.\d+\.\d+/.test(version) ? version : entry.version,
       ...(entry.dev ? { dev: true } : {}),
       optional: true,
       os: [os],

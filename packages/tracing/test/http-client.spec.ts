@@ -108,6 +108,24 @@ describe('outgoing HTTP calls', () => {
   );
 });
 
+describe('outgoing fetch after an application that was never closed', () => {
+  it('takes fetch tracing over from it instead of mistaking it for a foreign instrumentation', async () => {
+    const recorder = await new HeaderRecorder().start();
+    // the abandoned application ignores this host: were its fetch tracing still in charge, no span
+    const abandoned = await startApp({ client: { ignoreHosts: ['127.0.0.1'] } });
+    const current = await startApp();
+    try {
+      await traceOperation('caller', async () => (await fetch(`http://127.0.0.1:${recorder.port}/`)).text());
+      await current.spans.waitFor((all) => all.some((span) => span.kind === SpanKind.CLIENT));
+      expect(current.spans.find({ kind: SpanKind.CLIENT })).toHaveLength(1);
+    } finally {
+      await current.app.close();
+      await abandoned.app.close();
+      await recorder.stop();
+    }
+  });
+});
+
 describe('outgoing fetch with the application own undici instrumentation', () => {
   it('leaves fetch to it: one CLIENT span per call', async () => {
     const recorder = await new HeaderRecorder().start();

@@ -6,7 +6,7 @@ import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AttributeNames } from '../attribute-names.js';
-import { isValidCorrelationId, setCorrelationId } from '../propagation/correlation-context.js';
+import { isValidCorrelationId, setValidCorrelationId } from '../propagation/correlation-context.js';
 import { recordCarrierGetter } from '../propagation/record-carrier.getter.js';
 import { currentTracer, runtime } from '../runtime/tracing-runtime.js';
 import { HTTP_TRACING_OPTIONS } from './http-tracing.tokens.js';
@@ -119,7 +119,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
     } else {
       response.once('prefinish', () => completeServerSpan(state, source, this.options.userId));
     }
-    const active = trace.setSpan(setCorrelationId(parent, correlationId), span);
+    const active = trace.setSpan(setValidCorrelationId(parent, correlationId), span);
     context.with(active, next);
   }
 

@@ -28,7 +28,11 @@ export function getCorrelationId(ctx: Context = context.active()): string | unde
  * trace context. An invalid id (empty, too long, not printable ASCII) leaves `ctx` unchanged.
  */
 export function setCorrelationId(ctx: Context, id: string): Context {
-  if (!isValidCorrelationId(id)) return ctx;
+  return isValidCorrelationId(id) ? setValidCorrelationId(ctx, id) : ctx;
+}
+
+/** `setCorrelationId` for an id the caller has already validated (or generated). */
+export function setValidCorrelationId(ctx: Context, id: string): Context {
   const baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
   return propagation.setBaggage(
     ctx.setValue(CORRELATION_ID_KEY, id),

@@ -4,6 +4,8 @@ import { AttributeNames } from '../../attribute-names.js';
 import { getCorrelationId } from '../../propagation/correlation-context.js';
 import { runtimeTracerProvider } from '../../runtime/tracing-runtime.js';
 
+const OURS = Symbol.for('huleedu.nest-tracing.fetch-tracing');
+
 /** What turning fetch tracing on returns: a way to turn it off again. */
 export interface FetchTracing {
   disable(): void;
@@ -14,13 +16,18 @@ export interface FetchTracing {
  * diagnostics channels (no module patching, so it works under ESM): CLIENT spans with semantic
  * conventions, `traceparent`/`tracestate`/`baggage` injected, 4xx/5xx marked as errors. On top,
  * the correlation id header and attribute. Returns undefined when another undici instrumentation
- * already listens (no duplicate spans).
+ * (not one of ours) already listens: no duplicate spans.
  */
 export async function enableFetchTracing(
   correlationHeader: string,
   isIgnoredHost: (host: string) => boolean,
 ): Promise<FetchTracing | undefined> {
-  if (channel('undici:request:create').hasSubscribers) return undefined;
+  // The channel object is process-wide (shared even across jest's module realms): it remembers which
+  // instrumentation nest-tracing enabled last, so one left behind by an application that was never
+  // closed is taken over rather than mistaken for the application's own undici instrumentation.
+  const requests = channel('undici:request:create') as ReturnType<typeof channel> & { [OURS]?: FetchTracing };
+  requests[OURS]?.disable();
+  if (requests.hasSubscribers) return undefined;
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
   // constructed enabled: the instrumentation checks its config's `enabled` on every request
   const instrumentation = new UndiciInstrumentation({
@@ -40,5 +47,12 @@ export async function enableFetchTracing(
     },
   });
   instrumentation.setTracerProvider(runtimeTracerProvider);
-  return { disable: () => instrumentation.disable() };
+  const tracing: FetchTracing = {
+    disable: () => {
+      instrumentation.disable();
+      if (requests[OURS] === tracing) delete requests[OURS];
+    },
+  };
+  requests[OURS] = tracing;
+  return tracing;
 }

@@ -11,6 +11,7 @@ import { machineBusyUs, waitForQuiet } from './machine-load.js';
 import { SETUPS, argument, findSetup } from './setups.js';
 import type { Setup } from './setups.js';
 import type { SpanCounts } from './counting.exporter.js';
+import { machineInfo } from '../machine-info.js';
 
 /**
  * What tracing costs a Nest (Express) application per HTTP request: throughput and p99 latency of
@@ -40,17 +41,6 @@ const retries = Number(argument('retries') ?? 2);
 const quietTimeoutMs = Number(argument('quiet-timeout') ?? 120) * 1000;
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
-
-function machine(): Record<string, string | number> {
-  return {
-    cpus: os.availableParallelism(),
-    model: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    date: new Date().toISOString(),
-    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
-  };
-}
 
 /** The commit measured, and whether nest-tracing's sources differed from it (work in progress). */
 function gitState(): { commit: string; tracingSourcesModified: boolean } | undefined {
@@ -161,7 +151,7 @@ async function measure(
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const info = machine();
+  const info = machineInfo();
   const git = gitState();
   out(`nest-tracing HTTP benchmark: ${JSON.stringify(info)}`);
   out(`measuring commit ${git?.commit ?? '?'}${git?.tracingSourcesModified ? ' (packages/tracing/src modified)' : ''}`);

@@ -11,6 +11,7 @@ import { DiscardingSpanExporter } from './discarding.exporter.js';
 import { runInterleaved, sink } from './interleaved-runner.js';
 import type { RunnerOptions, VariantStats } from './interleaved-runner.js';
 import { buildRows, evaluateGoals, formatGoals, formatReferenceFigures, formatTable } from './micro-report.js';
+import { machineInfo } from '../machine-info.js';
 
 /**
  * What one @Traced call costs, against no tracing, a hand-written span wrapper and nestjs-otel's
@@ -52,21 +53,10 @@ async function runSdkPhase(): Promise<{ stats: VariantStats[]; spans: { expected
   return { stats, spans: { expected, exported: exporter.exported } };
 }
 
-function machine(): Record<string, string | number> {
-  return {
-    cpus: os.availableParallelism(),
-    model: os.cpus()[0]?.model ?? 'unknown',
-    node: process.version,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    date: new Date().toISOString(),
-    loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
-  };
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const out = (text: string): boolean => process.stdout.write(`${text}\n`);
-  const info = machine();
+  const info = machineInfo();
   out(`nest-tracing micro-benchmark: ${JSON.stringify(info)}`);
   out(`${options.warmupRounds} warm-up rounds, then ${options.rounds} (SDK) / ${noSdkOptions.rounds} (no SDK) rounds`);
   out(`of ${options.iterations} calls per variant, all variants of a phase interleaved\n`);

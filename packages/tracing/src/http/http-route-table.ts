@@ -62,13 +62,6 @@ export class HttpRouteTable {
     return undefined;
   }
 
-  /** Every route (for diagnostics and tests). */
-  all(): HttpRoute[] {
-    return [...(this.routes ??= this.build()).values()]
-      .flat()
-      .map(({ method, template, noTrace }) => ({ method, template, noTrace }));
-  }
-
   private build(): Map<string, CompiledRoute[]> {
     const table = new Map<string, CompiledRoute[]>();
     for (const route of this.collect()) {

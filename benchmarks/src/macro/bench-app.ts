@@ -64,6 +64,58 @@ async function enterContextPerRequest(app: INestApplication): Promise<void> {
   );
 }
 
+/**
+ * Diagnostic: the least a tracer that makes a SERVER span active per request can do, written by
+ * hand: one span with a fixed name and no attributes, the pipeline run with it active, ended when
+ * the response closes. What no design that keeps the span active can go below on this runtime.
+ */
+async function bareSpanPerRequest(
+  app: INestApplication,
+  exporter: SpanExporter,
+  withAttributes: boolean,
+): Promise<void> {
+  const { ROOT_CONTEXT, SpanKind, context, trace } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { TracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
+  trace.setGlobalTracerProvider(provider);
+  const tracer = provider.getTracer('bare-span');
+  const { randomUUID } = await import('node:crypto');
+  type Request = import('node:http').IncomingMessage & { originalUrl: string };
+  type Response = import('node:http').ServerResponse;
+  app.use((request: Request, response: Response, next: () => void) => {
+    if (!withAttributes) {
+      const span = tracer.startSpan('GET /hello', { kind: SpanKind.SERVER });
+      response.once('close', () => span.end());
+      context.with(trace.setSpan(ROOT_CONTEXT, span), next);
+      return;
+    }
+    const correlationId = randomUUID();
+    response.setHeader('x-correlation-id', correlationId);
+    const span = tracer.startSpan('GET /hello', {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': request.method,
+        'url.path': request.originalUrl,
+        'url.scheme': 'http',
+        'http.route': '/hello',
+        'server.address': '127.0.0.1',
+        'server.port': 3710,
+        'client.address': request.socket.remoteAddress,
+        'user_agent.original': request.headers['user-agent'],
+        'network.protocol.version': request.httpVersion,
+        correlation_id: correlationId,
+      },
+    });
+    response.once('close', () => {
+      span.setAttribute('http.response.status_code', response.statusCode);
+      span.end();
+    });
+    context.with(trace.setSpan(ROOT_CONTEXT, span), next);
+  });
+}
+
 /** The benchmark's Nest application (Express adapter) for one setup, initialised but not listening. */
 export async function createBenchApp(
   setup: Setup,
@@ -73,5 +125,8 @@ export async function createBenchApp(
   const module = await BenchAppModule.forSetup(setup, exporter, workIterations);
   const app = await NestFactory.create(module, new ExpressAdapter(), { logger: ['error', 'warn'] });
   if (setup.module === 'context-manager') await enterContextPerRequest(app);
+  if (setup.module === 'bare-span' || setup.module === 'bare-span-attributes') {
+    await bareSpanPerRequest(app, exporter, setup.module === 'bare-span-attributes');
+  }
   return app;
 }

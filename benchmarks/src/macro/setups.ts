@@ -8,7 +8,14 @@ export interface Setup {
   /** Instrumentations registered by the `--import` preload (`instrumentation.register.js`); none: no preload. */
   preload: InstrumentationName[];
   /** What the Nest application adds: a module, or (diagnostics) only a registered context manager. */
-  module: 'none' | 'nest-tracing' | 'nest-tracing-http-off' | 'nestjs-otel' | 'context-manager';
+  module:
+    | 'none'
+    | 'nest-tracing'
+    | 'nest-tracing-http-off'
+    | 'nestjs-otel'
+    | 'context-manager'
+    | 'bare-span'
+    | 'bare-span-attributes';
 }
 
 const AUTO: InstrumentationName[] = ['http', 'express', 'nestjs-core'];
@@ -58,6 +65,20 @@ export const DIAGNOSTIC_SETUPS: Setup[] = [
     description: "no spans: OpenTelemetry's AsyncLocalStorageContextManager, and each request run in a new context",
     preload: [],
     module: 'context-manager',
+  },
+  {
+    name: 'bare-span',
+    description:
+      'the floor of an active SERVER span: context manager, a tracer provider with the batch processor, and per request one startSpan (no attributes), context.with and span.end on close',
+    preload: [],
+    module: 'bare-span',
+  },
+  {
+    name: 'bare-span-attributes',
+    description:
+      'bare-span plus what the issue asks a SERVER span to carry: the semantic-convention request attributes and a correlation id at start, the status code at the end',
+    preload: [],
+    module: 'bare-span-attributes',
   },
 ];
 

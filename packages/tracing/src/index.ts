@@ -36,6 +36,10 @@ export { extractTraceContext, injectTraceContext, withTraceContext } from './pro
 export { recordCarrierGetter } from './propagation/record-carrier.getter.js';
 export type { CarrierRecord } from './propagation/record-carrier.getter.js';
 export { recordCarrierSetter } from './propagation/record-carrier.setter.js';
+export { getCorrelationId, isValidCorrelationId, setCorrelationId } from './propagation/correlation-context.js';
+export { copyFunctionIdentity } from './wrapping/copy-function-identity.js';
+export { recordSpanFailure } from './wrapping/end-span.js';
+export { OWN_SPAN_WRAPPER } from './tracing.constants.js';
 export { defaultErrorClassifier } from './runtime/default-error-classifier.js';
 export { startTracing } from './sdk/tracing-lifecycle.js';
 export { defaultSpanNamePrefix } from './sdk/resolve-options.js';

@@ -1,3 +1,4 @@
+import { OWN_SPAN_WRAPPER } from '../tracing.constants.js';
 import { NO_TRACE_METADATA } from '../tracing.internal-constants.js';
 import type { TracedOptions } from '../tracing.options.js';
 import { applyClassOptions, tracedStateOf, wrapMethod } from '../wrapping/wrap-method.js';
@@ -9,6 +10,7 @@ function traceClassMethods(constructor: Function, classOptions: TracedOptions): 
     const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
     if (!descriptor || typeof descriptor.value !== 'function') continue;
     if (Reflect.getMetadata(NO_TRACE_METADATA, descriptor.value)) continue;
+    if ((descriptor.value as { [OWN_SPAN_WRAPPER]?: boolean })[OWN_SPAN_WRAPPER] === true) continue;
     if (tracedStateOf(descriptor.value)) {
       applyClassOptions(descriptor.value, classOptions);
       continue;

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Exception, Span } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
 import { AttributeNames, OperationResult } from '../attribute-names.js';
@@ -54,22 +54,34 @@ export function endSpanWithSuccess(span: Span, spec?: SpanSpec, result?: unknown
  * says the error is a real failure, status ERROR (message: the error's message), `error.type`, and
  * one exception event, only on the innermost span the error escaped from.
  */
-export function endSpanWithError(span: Span, spec: SpanSpec, error: unknown): void {
-  if (span.isRecording()) {
-    span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.ERROR);
-    const classification =
-      safeExecute(`${spec.site} (errorClassifier)`, () => runtime.errorClassifier(error, spec.kind)) ?? 'error';
-    if (classification === 'error') {
-      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
-      const trackable = typeof error === 'object' && error !== null;
-      if (!trackable || !recordedErrors.has(error)) {
-        span.recordException(asException(error));
-        if (trackable) recordedErrors.add(error);
-      }
-    }
-  }
+export function endSpanWithError(span: Span, spec: Pick<SpanSpec, 'site' | 'kind'>, error: unknown): void {
+  recordSpanFailure(span, error, spec.kind, spec.site);
   span.end();
+}
+
+/**
+ * Mark `span` (still open) as failed by `error`, exactly as a traced call does when `error` escapes
+ * it: `operation.result=error`, and unless the error classifier calls it expected, status ERROR,
+ * `error.type` and one exception event. For integrations that own a span's end themselves.
+ */
+export function recordSpanFailure(
+  span: Span,
+  error: unknown,
+  kind: SpanKind = SpanKind.INTERNAL,
+  site = 'recordSpanFailure',
+): void {
+  if (!span.isRecording()) return;
+  span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.ERROR);
+  const classification =
+    safeExecute(`${site} (errorClassifier)`, () => runtime.errorClassifier(error, kind)) ?? 'error';
+  if (classification !== 'error') return;
+  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
+  const trackable = typeof error === 'object' && error !== null;
+  if (!trackable || !recordedErrors.has(error)) {
+    span.recordException(asException(error));
+    if (trackable) recordedErrors.add(error);
+  }
 }
 
 /** End a span whose Observable was unsubscribed before it completed or failed. */

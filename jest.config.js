@@ -7,6 +7,7 @@
 const workspaceSources = {
   '^@huleedu/nest-tracing$': '<rootDir>/packages/tracing/src/index.ts',
   '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
+  '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
 };
 
 export default {

@@ -1,0 +1,217 @@
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import { getCorrelationId, recordSpanFailure, setCorrelationId, traceOperation } from '@huleedu/nest-tracing';
+import { types } from 'node:util';
+import { isObservable, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { MessagingAttributes } from '../messaging-attributes.js';
+import type { ResolvedKafkaTracingOptions } from '../kafka-tracing.options.js';
+import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
+import { messageOrigin } from './message-context.js';
+
+/** The instrumentation scope of `@opentelemetry/instrumentation-kafkajs`, whose CONSUMER span is enriched. */
+const KAFKAJS_INSTRUMENTATION = '@opentelemetry/instrumentation-kafkajs';
+
+/** CONSUMER spans made by this package's server hook, per message context object. */
+const hookSpans = new WeakMap<object, Span>();
+
+export function registerHookSpan(messageContext: object, span: Span): void {
+  hookSpans.set(messageContext, span);
+}
+
+/** What one consume call needs besides the message. */
+export interface ConsumeCall {
+  readonly options: ResolvedKafkaTracingOptions;
+  /** Explicit span name (`{topic}` is replaced); else the naming style's. */
+  readonly name: string | undefined;
+  /** Extra attributes from the payload; run only for recording spans, failures reported and ignored. */
+  readonly payloadAttributes: ((payload: any) => Attributes | undefined) | undefined;
+  /** The message context object the transport handed the handler (to find the server hook's span). */
+  readonly messageContext: object | undefined;
+  /** Where failures of the attribute extractor are reported. */
+  readonly site: string;
+}
+
+export function consumeSpanName(
+  call: Pick<ConsumeCall, 'name' | 'options'>,
+  system: string,
+  destination: string,
+): string {
+  if (call.name !== undefined) return call.name.replace('{topic}', destination);
+  if (call.options.spanNames === 'semconv') return `process ${destination}`;
+  return `${system === 'kafka' ? 'kafka' : system}.consume.${destination}`;
+}
+
+const reportedExtractors = new WeakSet<object>();
+
+function payloadAttributesOf(call: ConsumeCall, payload: unknown): Attributes | undefined {
+  const extractor = call.payloadAttributes;
+  if (!extractor) return undefined;
+  try {
+    return extractor(payload) ?? undefined;
+  } catch (error) {
+    if (!reportedExtractors.has(extractor)) {
+      reportedExtractors.add(extractor);
+      // eslint-disable-next-line no-console -- telemetry faults are reported once and never thrown
+      console.warn(
+        `[nest-tracing-kafka] ${call.site}: the attributes extractor threw; its attributes are left out`,
+        error,
+      );
+    }
+    return undefined;
+  }
+}
+
+function messageAttributes(message: ConsumedMessage, call: ConsumeCall): Attributes {
+  const attributes: Attributes = {
+    [MessagingAttributes.SYSTEM]: message.system,
+    [MessagingAttributes.OPERATION_TYPE]: 'process',
+    [MessagingAttributes.OPERATION_NAME]: 'process',
+    [MessagingAttributes.DESTINATION_NAME]: message.destination,
+    ...message.attributes,
+  };
+  if (!call.options.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
+  if (call.options.groupId !== undefined && attributes[MessagingAttributes.CONSUMER_GROUP_NAME] === undefined) {
+    attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = call.options.groupId;
+  }
+  if (call.options.clientId !== undefined && attributes[MessagingAttributes.CLIENT_ID] === undefined) {
+    attributes[MessagingAttributes.CLIENT_ID] = call.options.clientId;
+  }
+  return attributes;
+}
+
+/**
+ * A CONSUMER span someone else already made for this very message: this package's server hook
+ * (`traceMicroservice`), or `@opentelemetry/instrumentation-kafkajs`. Enriched, not duplicated.
+ */
+function adoptableSpan(messageContext: object | undefined): Span | undefined {
+  const own = messageContext ? hookSpans.get(messageContext) : undefined;
+  if (own?.isRecording()) return own;
+  const active = trace.getActiveSpan() as
+    (Span & { kind?: SpanKind; instrumentationScope?: { name?: string } }) | undefined;
+  if (
+    active?.isRecording() &&
+    active.kind === SpanKind.CONSUMER &&
+    active.instrumentationScope?.name === KAFKAJS_INSTRUMENTATION
+  ) {
+    return active;
+  }
+  return undefined;
+}
+
+/** Mark a failure on a span this call does not end (an adopted one), whatever shape the result has. */
+function observeFailure<T>(span: Span, result: T): T {
+  const fail = (error: unknown): void => markFailure(span, error);
+  if (types.isPromise(result)) {
+    return result.then(undefined, (error: unknown) => {
+      fail(error);
+      throw error;
+    }) as T;
+  }
+  if (isObservable(result)) return (result as Observable<unknown>).pipe(tap({ error: fail })) as T;
+  return result;
+}
+
+/** A failure: recorded like any traced call's, plus `messaging.kafka.retriable` for Nest's retriable exception. */
+export function markFailure(span: Span, error: unknown): void {
+  recordSpanFailure(span, error, SpanKind.CONSUMER, 'consumer');
+  if (span.isRecording() && isRetriable(error)) span.setAttribute(MessagingAttributes.RETRIABLE, true);
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && error.constructor?.name === 'KafkaRetriableException';
+}
+
+/** Marks retriable failures before the traced call records and ends the span. */
+function withRetriableMark<T>(fn: () => T): () => T {
+  return () => {
+    const span = trace.getActiveSpan();
+    const mark = (error: unknown): void => {
+      if (span?.isRecording() && isRetriable(error)) span.setAttribute(MessagingAttributes.RETRIABLE, true);
+    };
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      mark(error);
+      throw error;
+    }
+    if (types.isPromise(result)) {
+      return result.then(undefined, (error: unknown) => {
+        mark(error);
+        throw error;
+      }) as T;
+    }
+    if (isObservable(result)) return (result as Observable<unknown>).pipe(tap({ error: mark })) as T;
+    return result;
+  };
+}
+
+/** The active context with the message's correlation id, for messages that bring no trace context. */
+function withMessageCorrelation(base: Context, origin: Context): Context {
+  const id = getCorrelationId(origin);
+  return id !== undefined ? setCorrelationId(base, id) : base;
+}
+
+/**
+ * Run a handler for one consumed message inside its CONSUMER span. The producer's context (headers,
+ * else the envelope's `metadata`) is the parent and a link, or with `producerContext: 'link'` only a
+ * link. A message without trace context continues whatever is active (a batch span, say), or starts
+ * a new trace. The span ends once whatever `fn` returns settles; the caller gets the same value or
+ * the same error. When the server hook or instrumentation-kafkajs already made the span, it is
+ * enriched instead, and failures are marked on it.
+ */
+export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, fn: () => T): T {
+  const { options } = call;
+  if (options.disabledTopics.has(message.destination)) return fn();
+  const adopted = adoptableSpan(call.messageContext);
+  if (adopted) {
+    adopted.setAttributes(messageAttributes(message, call));
+    const extra = payloadAttributesOf(call, message.payload);
+    if (extra) adopted.setAttributes(extra);
+    if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
+    return observeFailure(adopted, fn());
+  }
+  const origin = messageOrigin(message, options.envelopeMetadata);
+  const linkOnly = options.producerContext === 'link';
+  const parent = origin.spanContext ? origin.context : withMessageCorrelation(context.active(), origin.context);
+  const links: Link[] | undefined = origin.spanContext && !linkOnly ? [{ context: origin.spanContext }] : undefined;
+  const attributes = { ...messageAttributes(message, call), ...payloadAttributesOf(call, message.payload) };
+  return context.with(parent, () =>
+    traceOperation(consumeSpanName(call, message.system, message.destination), attributes, withRetriableMark(fn), {
+      kind: SpanKind.CONSUMER,
+      operationType: 'process',
+      links,
+      root: linkOnly && origin.spanContext !== undefined,
+    }),
+  );
+}
+
+/**
+ * Run a handler for a batch inside one CONSUMER span: `messaging.batch.message_count`, and one link
+ * per message that brought trace context. Its parent is whatever is active.
+ */
+export function runBatchSpan<T>(batch: ConsumedBatch, call: ConsumeCall, fn: () => T): T {
+  const { options } = call;
+  if (options.disabledTopics.has(batch.destination)) return fn();
+  const links: Link[] = [];
+  for (const message of batch.messages) {
+    const origin = messageOrigin(message, options.envelopeMetadata);
+    if (origin.spanContext) links.push({ context: origin.spanContext });
+  }
+  const attributes: Attributes = {
+    [MessagingAttributes.SYSTEM]: batch.system,
+    [MessagingAttributes.OPERATION_TYPE]: 'process',
+    [MessagingAttributes.OPERATION_NAME]: 'process',
+    [MessagingAttributes.DESTINATION_NAME]: batch.destination,
+    [MessagingAttributes.BATCH_MESSAGE_COUNT]: batch.messages.length,
+    ...batch.attributes,
+  };
+  if (options.groupId !== undefined) attributes[MessagingAttributes.CONSUMER_GROUP_NAME] ??= options.groupId;
+  if (options.clientId !== undefined) attributes[MessagingAttributes.CLIENT_ID] ??= options.clientId;
+  return traceOperation(consumeSpanName(call, batch.system, batch.destination), attributes, withRetriableMark(fn), {
+    kind: SpanKind.CONSUMER,
+    operationType: 'process',
+    links,
+  });
+}

@@ -1,0 +1,47 @@
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { extractTraceContext, recordCarrierGetter, setCorrelationId } from '@huleedu/nest-tracing';
+import type { ConsumedMessage } from './consumed-message.js';
+
+type Carrier = Record<string, unknown>;
+
+const CORRELATION_KEYS = ['correlation_id', 'correlationId', 'x-correlation-id'];
+
+function asRecord(value: unknown): Carrier | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Carrier) : undefined;
+}
+
+function correlationIn(carrier: Carrier | undefined): string | undefined {
+  if (!carrier) return undefined;
+  for (const key of CORRELATION_KEYS) {
+    const value = recordCarrierGetter.get(carrier, key);
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
+}
+
+/** What a consumed message says about where it came from. */
+export interface MessageOrigin {
+  /** The producer's context: trace context, baggage and correlation id (the root context if none). */
+  readonly context: Context;
+  /** The producer's span context, when a valid one arrived. */
+  readonly spanContext: SpanContext | undefined;
+}
+
+/**
+ * The producer's context of a message: from its headers when they carry a `traceparent`, else from
+ * the envelope's `metadata` (when enabled). The correlation id comes from the headers, the
+ * envelope's `metadata` or the envelope itself (`correlation_id`), in that order. Malformed values
+ * are ignored: the consumer then starts a new trace. Never throws.
+ */
+export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolean): MessageOrigin {
+  const headers = message.headers;
+  const envelope = envelopeMetadata ? asRecord(message.payload) : undefined;
+  const metadata = asRecord(envelope?.metadata);
+  const headerParent = headers !== undefined && recordCarrierGetter.get(headers, 'traceparent') !== undefined;
+  let context = headerParent ? extractTraceContext(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
+  const correlationId = correlationIn(headers) ?? correlationIn(metadata) ?? correlationIn(envelope);
+  if (correlationId !== undefined) context = setCorrelationId(context, correlationId);
+  const spanContext = trace.getSpanContext(context);
+  return { context, spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined };
+}

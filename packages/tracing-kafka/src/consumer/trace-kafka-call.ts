@@ -1,0 +1,68 @@
+import { context } from '@opentelemetry/api';
+import { resolveKafkaOptions } from '../kafka-tracing.options.js';
+import type { ResolvedKafkaTracingOptions, TraceKafkaOptions } from '../kafka-tracing.options.js';
+import { runBatchSpan, runConsumeSpan } from './consume-span.js';
+import type { ConsumeCall } from './consume-span.js';
+import {
+  consumedKafkaBatch,
+  consumedKafkaMessage,
+  isEachBatchPayload,
+  isEachMessagePayload,
+  isKafkaContext,
+} from './kafka-messages.js';
+import { expectsReply, withReplyContext } from './reply-headers.js';
+
+/** Calls `fn` on `thisArg` with `args`. */
+export type Invocation<T> = () => T;
+
+/** The per-handler part of a consume call, computed once per decorated method or wrapped function. */
+export interface KafkaHandlerSpec {
+  readonly site: string;
+  readonly options: () => ResolvedKafkaTracingOptions;
+  readonly name: string | undefined;
+  readonly attributes: TraceKafkaOptions['attributes'];
+}
+
+export function kafkaHandlerSpec(site: string, options: TraceKafkaOptions | undefined): KafkaHandlerSpec {
+  return {
+    site,
+    options: resolveKafkaOptions(options, `@TraceKafka (${site})`),
+    name: options?.name,
+    attributes: options?.attributes,
+  };
+}
+
+function call(spec: KafkaHandlerSpec, messageContext: object | undefined): ConsumeCall {
+  return {
+    options: spec.options(),
+    name: spec.name,
+    payloadAttributes: spec.attributes,
+    messageContext,
+    site: spec.site,
+  };
+}
+
+/**
+ * One handler call, whatever the handler is: a Nest `@EventPattern`/`@MessagePattern` handler
+ * (`(payload, KafkaContext)`), a kafkajs `eachMessage` (`({ topic, partition, message })`) or
+ * `eachBatch` (`({ batch })`). Anything else is called as it is. A Nest request handler's replies
+ * carry the CONSUMER span's context.
+ */
+export function traceKafkaCall<T>(spec: KafkaHandlerSpec, args: unknown[], invoke: Invocation<T>): T {
+  const [first, second] = args;
+  if (isKafkaContext(second)) {
+    const message = second.getMessage();
+    const consumed = consumedKafkaMessage(second.getTopic(), second.getPartition(), message, { payload: first });
+    const reply = expectsReply(message.headers);
+    return runConsumeSpan(consumed, call(spec, second), () => {
+      const result = invoke();
+      return reply ? withReplyContext(result, context.active()) : result;
+    });
+  }
+  if (isEachBatchPayload(first)) return runBatchSpan(consumedKafkaBatch(first), call(spec, first), invoke);
+  if (isEachMessagePayload(first)) {
+    const consumed = consumedKafkaMessage(first.topic, first.partition, first.message);
+    return runConsumeSpan(consumed, call(spec, first), invoke);
+  }
+  return invoke();
+}

@@ -1,0 +1,46 @@
+import { SpanKind } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+import { traceOperation } from '@huleedu/nest-tracing';
+import { MessagingAttributes } from '../messaging-attributes.js';
+import type { MessagingSystem } from '../messaging-attributes.js';
+import type { SpanNameStyle } from '../kafka-tracing.options.js';
+
+/** `kafka.produce.{topic}` (or `{system}.produce.{destination}`), or with semconv names `send {topic}`. */
+export function produceSpanName(style: SpanNameStyle, system: MessagingSystem, destination: string): string {
+  return style === 'semconv' ? `send ${destination}` : `${system}.produce.${destination}`;
+}
+
+/** The attributes of a PRODUCER span. */
+export function produceAttributes(
+  system: MessagingSystem,
+  destination: string,
+  messageCount: number,
+  extra?: Attributes,
+): Attributes {
+  const attributes: Attributes = {
+    [MessagingAttributes.SYSTEM]: system,
+    [MessagingAttributes.OPERATION_TYPE]: 'send',
+    [MessagingAttributes.OPERATION_NAME]: 'send',
+    [MessagingAttributes.DESTINATION_NAME]: destination,
+    ...extra,
+  };
+  if (messageCount !== 1) attributes[MessagingAttributes.BATCH_MESSAGE_COUNT] = messageCount;
+  return attributes;
+}
+
+/**
+ * Run `publish` inside a PRODUCER span (or, for request/reply, a CLIENT span over the round trip);
+ * `publish` builds its headers from the active context, which is the new span. Ends once the
+ * result settles, like any traced call.
+ */
+export function runProduceSpan<T>(
+  name: string,
+  attributes: Attributes,
+  publish: () => T,
+  kind: SpanKind = SpanKind.PRODUCER,
+): T {
+  return traceOperation(name, attributes, publish, {
+    kind,
+    operationType: kind === SpanKind.CLIENT ? 'client' : 'send',
+  });
+}

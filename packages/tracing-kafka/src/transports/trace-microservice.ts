@@ -1,0 +1,120 @@
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes, Link, Span } from '@opentelemetry/api';
+import {
+  AttributeNames,
+  OperationResult,
+  PACKAGE_VERSION,
+  getCorrelationId,
+  setCorrelationId,
+} from '@huleedu/nest-tracing';
+import { consumeSpanName, markFailure, registerHookSpan } from '../consumer/consume-span.js';
+import { messageOrigin } from '../consumer/message-context.js';
+import { MessagingAttributes } from '../messaging-attributes.js';
+import { resolveKafkaOptions } from '../kafka-tracing.options.js';
+import type { TraceKafkaOptions } from '../kafka-tracing.options.js';
+import { consumedFromRpcContext } from './rpc-messages.js';
+
+/** The part of a Nest 12 microservice `Server` (a transport strategy) this uses. */
+export interface ProcessingHooksServer {
+  setOnProcessingStartHook(hook: (transportId: any, context: unknown, done: () => Promise<any>) => void): void;
+  setOnProcessingEndHook(hook: (transportId: any, context: unknown) => void): void;
+}
+
+export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
+
+interface Processing {
+  readonly span: Span;
+  handlerSettled: boolean;
+  endHookCalled: boolean;
+  failed: boolean;
+}
+
+function finish(processing: Processing): void {
+  if (!processing.handlerSettled || !processing.endHookCalled) return;
+  const recorded = (processing.span as { attributes?: Attributes }).attributes;
+  const alreadySettled = recorded?.[AttributeNames.OPERATION_RESULT] !== undefined;
+  if (!processing.failed && !alreadySettled && processing.span.isRecording()) {
+    processing.span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
+  }
+  processing.span.end();
+}
+
+/**
+ * Trace every message a Nest microservice server handles, on any transport with headers (Kafka,
+ * RabbitMQ, NATS, MQTT 5) or packet metadata (Redis, TCP), through Nest 12's processing hooks: a
+ * CONSUMER span per message (`{system}.consume.{pattern}`), continuing the sender's trace, active
+ * while the handler runs, ended when Nest's processing ends (for event handlers, once the handler
+ * settled, with its failure recorded). `@TraceKafka()` on a handler enriches this span instead of
+ * making a second one. Returns the server.
+ * @example `app.connectMicroservice({ strategy: traceMicroservice(new ServerKafka(options)) })`
+ */
+export function traceMicroservice<S extends ProcessingHooksServer>(server: S, options?: TraceKafkaOptions): S {
+  const resolve = resolveKafkaOptions(options, 'traceMicroservice');
+  const processing = new WeakMap<object, Processing>();
+  const tracer = () => trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
+  server.setOnProcessingStartHook((transportId, rpcContext, done) => {
+    const current = resolve();
+    const consumed = consumedFromRpcContext(
+      transportId,
+      rpcContext,
+      server as { groupId?: unknown; clientId?: unknown },
+    );
+    if (
+      !consumed ||
+      typeof rpcContext !== 'object' ||
+      rpcContext === null ||
+      current.disabledTopics.has(consumed.destination)
+    ) {
+      return done();
+    }
+    const origin = messageOrigin(consumed, current.envelopeMetadata);
+    const linkOnly = current.producerContext === 'link';
+    const parent = origin.spanContext && !linkOnly ? origin.context : context.active();
+    const links: Link[] = origin.spanContext ? [{ context: origin.spanContext }] : [];
+    const attributes: Attributes = {
+      [MessagingAttributes.SYSTEM]: consumed.system,
+      [MessagingAttributes.OPERATION_TYPE]: 'process',
+      [MessagingAttributes.OPERATION_NAME]: 'process',
+      [MessagingAttributes.DESTINATION_NAME]: consumed.destination,
+      [AttributeNames.OPERATION_TYPE]: 'process',
+      ...consumed.attributes,
+    };
+    if (!current.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
+    const correlationId = getCorrelationId(origin.context);
+    if (correlationId !== undefined) attributes[AttributeNames.CORRELATION_ID] = correlationId;
+    const span = tracer().startSpan(
+      consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
+      { kind: SpanKind.CONSUMER, attributes, links, root: linkOnly && origin.spanContext !== undefined },
+      parent,
+    );
+    const state: Processing = { span, handlerSettled: false, endHookCalled: false, failed: false };
+    processing.set(rpcContext, state);
+    registerHookSpan(rpcContext, span);
+    // the correlation id travels with the handler's context, so its own spans and messages carry it
+    const base =
+      correlationId !== undefined && getCorrelationId(parent) === undefined
+        ? setCorrelationId(parent, correlationId)
+        : parent;
+    const result = context.with(trace.setSpan(base, span), done);
+    void Promise.resolve(result).then(
+      () => {
+        state.handlerSettled = true;
+        finish(state);
+      },
+      (error: unknown) => {
+        state.failed = true;
+        markFailure(span, error);
+        state.handlerSettled = true;
+        finish(state);
+      },
+    );
+    return result;
+  });
+  server.setOnProcessingEndHook((_transportId, rpcContext) => {
+    const state = typeof rpcContext === 'object' && rpcContext !== null ? processing.get(rpcContext) : undefined;
+    if (!state) return;
+    state.endHookCalled = true;
+    finish(state);
+  });
+  return server;
+}

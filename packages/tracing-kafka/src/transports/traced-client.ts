@@ -1,0 +1,181 @@
+import { SpanKind } from '@opentelemetry/api';
+import { ClientKafka, MqttRecord, NatsRecord, RmqRecord } from '@nestjs/microservices';
+import type { ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom, defer } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { types } from 'node:util';
+import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
+import type { SpanNameStyle } from '../kafka-tracing.options.js';
+import { MessagingAttributes } from '../messaging-attributes.js';
+import type { MessagingSystem } from '../messaging-attributes.js';
+import { withTraceHeaders } from '../producer/inject-headers.js';
+import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
+import { natsHeadersFactory } from './nats-headers.js';
+
+function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
+  return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
+}
+
+/** `data` as the transport's record type, with trace headers from the active context added. */
+function withTransportHeaders(system: MessagingSystem, data: unknown): unknown {
+  switch (system) {
+    case 'kafka':
+      return isKafkaMessageShaped(data)
+        ? { ...data, headers: withTraceHeaders(data.headers) }
+        : { value: data, headers: withTraceHeaders(undefined) };
+    case 'rabbitmq': {
+      if (data instanceof RmqRecord) {
+        const options = data.options ?? {};
+        return new RmqRecord(data.data, { ...options, headers: withTraceHeaders(options.headers) });
+      }
+      return new RmqRecord(data, { headers: withTraceHeaders(undefined) });
+    }
+    case 'nats': {
+      const factory = natsHeadersFactory();
+      if (!factory) return data;
+      const record = data instanceof NatsRecord ? data : undefined;
+      const copy = factory();
+      const source = record?.headers as { keys?(): string[]; get?(key: string): string } | undefined;
+      if (source?.keys && source.get) for (const key of source.keys()) copy.set(key, source.get(key));
+      for (const [key, value] of Object.entries(withTraceHeaders(undefined))) if (!copy.has(key)) copy.set(key, value);
+      return new NatsRecord(record ? record.data : data, copy);
+    }
+    case 'mqtt': {
+      const record = data instanceof MqttRecord ? data : undefined;
+      const options = record?.options ?? {};
+      const properties = options.properties ?? {};
+      const userProperties = withTraceHeaders(properties.userProperties as Record<string, unknown> | undefined);
+      return new MqttRecord(record ? record.data : data, { ...options, properties: { ...properties, userProperties } });
+    }
+    default:
+      return data;
+  }
+}
+
+/** Which system a client talks to, from its class (Nest's clients, or classes extending them). */
+function systemOfClient(client: object): MessagingSystem | undefined {
+  for (
+    let proto = Object.getPrototypeOf(client);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    switch ((proto as { constructor?: { name?: string } }).constructor?.name) {
+      case 'ClientKafka':
+        return 'kafka';
+      case 'ClientRMQ':
+        return 'rabbitmq';
+      case 'ClientNats':
+        return 'nats';
+      case 'ClientMqtt':
+        return 'mqtt';
+      case 'ClientRedis':
+        return 'redis';
+      case 'ClientTCP':
+        return 'tcp';
+      default:
+    }
+  }
+  return undefined;
+}
+
+function destinationOf(pattern: unknown): string {
+  if (typeof pattern === 'string') return pattern;
+  try {
+    return JSON.stringify(pattern);
+  } catch {
+    return String(pattern);
+  }
+}
+
+function requestSpanName(style: SpanNameStyle, system: MessagingSystem, destination: string): string {
+  return style === 'semconv' ? `send ${destination}` : `${system}.request.${destination}`;
+}
+
+type Emit = (pattern: unknown, data: unknown) => Observable<unknown>;
+
+/** `emit` in a PRODUCER span; the transport sends even if nobody subscribes, and so does this. */
+function tracedEmit(system: MessagingSystem, emit: Emit, pattern: unknown, data: unknown): Observable<unknown> {
+  const options = kafkaTracingDefaults();
+  const destination = destinationOf(pattern);
+  if (data === null || data === undefined || options.disabledTopics.has(destination)) return emit(pattern, data);
+  let emitted: Observable<unknown> | undefined;
+  const settled = runProduceSpan(
+    produceSpanName(options.spanNames, system, destination),
+    produceAttributes(system, destination, 1),
+    () => {
+      emitted = emit(pattern, withTransportHeaders(system, data));
+      return lastValueFrom(emitted, { defaultValue: undefined });
+    },
+  );
+  // the caller sees failures through the returned Observable; this promise only ends the span
+  if (types.isPromise(settled)) settled.catch(() => undefined);
+  return emitted!;
+}
+
+/** `send` (request/reply) in a CLIENT span per subscription, ended on reply, error or unsubscribe (a timeout). */
+function tracedSend(system: MessagingSystem, send: Emit, pattern: unknown, data: unknown): Observable<unknown> {
+  const options = kafkaTracingDefaults();
+  const destination = destinationOf(pattern);
+  if (data === null || data === undefined || options.disabledTopics.has(destination)) return send(pattern, data);
+  return defer(() =>
+    runProduceSpan(
+      requestSpanName(options.spanNames, system, destination),
+      { ...produceAttributes(system, destination, 1), [MessagingAttributes.OPERATION_TYPE]: 'send' },
+      () => send(pattern, withTransportHeaders(system, data)),
+      SpanKind.CLIENT,
+    ),
+  );
+}
+
+/** Writes the active trace context into the packet `metadata` Redis and TCP carry (Nest 12). */
+function installDispatchHook(client: ClientProxy): void {
+  const withHook = client as ClientProxy & {
+    setOnDispatchHook?: (hook: (packet: { metadata?: unknown }) => void) => void;
+  };
+  withHook.setOnDispatchHook?.((packet) => {
+    const metadata = packet.metadata !== null && typeof packet.metadata === 'object' ? packet.metadata : undefined;
+    packet.metadata = withTraceHeaders(metadata as Record<string, unknown> | undefined);
+  });
+}
+
+/**
+ * A Nest microservice client whose `emit()` makes a PRODUCER span and whose `send()` makes a CLIENT
+ * span over the request/reply round trip, with the trace context, baggage and correlation id
+ * carried to the server: in Kafka headers, AMQP headers (`RmqRecord`), NATS headers (`NatsRecord`),
+ * MQTT 5 user properties (`MqttRecord`), or the packet metadata of Redis and TCP. The caller's data
+ * and records are never changed; a header the caller set is never replaced. Returns a proxy of
+ * `client`; everything else is the client's own.
+ * @example `{ provide: 'EVENTS', useFactory: (c: ClientProxy) => traceClientProxy(c), inject: [RAW_CLIENT] }`
+ */
+export function traceClientProxy<C extends ClientProxy>(client: C): C {
+  const system = systemOfClient(client);
+  if (system === undefined) {
+    throw new Error(
+      `traceClientProxy: ${client.constructor.name} is not a Nest Kafka, RabbitMQ, NATS, MQTT, Redis or TCP client; pass one of those (gRPC is not supported)`,
+    );
+  }
+  if (system === 'redis' || system === 'tcp') installDispatchHook(client);
+  const emit: Emit = (pattern, data) => client.emit(pattern, data);
+  const send: Emit = (pattern, data) => client.send(pattern, data);
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'emit') return (pattern: unknown, data: unknown) => tracedEmit(system, emit, pattern, data);
+      if (property === 'send') return (pattern: unknown, data: unknown) => tracedSend(system, send, pattern, data);
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/**
+ * `ClientKafka` with traced `emit()` and `send()` (see `traceClientProxy`), for
+ * `ClientsModule.register([{ name, customClass: TracedClientKafka, options }])`.
+ */
+export class TracedClientKafka extends ClientKafka {
+  override emit<TResult = any, TInput = any>(pattern: any, data: TInput): Observable<TResult> {
+    return tracedEmit('kafka', (p, d) => super.emit(p, d), pattern, data) as Observable<TResult>;
+  }
+
+  override send<TResult = any, TInput = any>(pattern: any, data: TInput): Observable<TResult> {
+    return tracedSend('kafka', (p, d) => super.send(p, d), pattern, data) as Observable<TResult>;
+  }
+}

@@ -39,6 +39,7 @@ export { recordCarrierSetter } from './propagation/record-carrier.setter.js';
 export { getCorrelationId, isValidCorrelationId, setCorrelationId } from './propagation/correlation-context.js';
 export { copyFunctionIdentity } from './wrapping/copy-function-identity.js';
 export { recordSpanFailure } from './wrapping/end-span.js';
+export { reportTelemetryFault } from './utils/report-telemetry-fault.js';
 export { OWN_SPAN_WRAPPER } from './tracing.constants.js';
 export { defaultErrorClassifier } from './runtime/default-error-classifier.js';
 export { startTracing } from './sdk/tracing-lifecycle.js';

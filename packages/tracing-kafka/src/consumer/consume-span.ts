@@ -1,6 +1,14 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
-import { getCorrelationId, recordSpanFailure, setCorrelationId, traceOperation } from '@huleedu/nest-tracing';
+import {
+  AttributeNames,
+  OperationResult,
+  getCorrelationId,
+  recordSpanFailure,
+  reportTelemetryFault,
+  setCorrelationId,
+  traceOperation,
+} from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -14,9 +22,33 @@ const KAFKAJS_INSTRUMENTATION = '@opentelemetry/instrumentation-kafkajs';
 
 /** CONSUMER spans made by this package's server hook, per message context object. */
 const hookSpans = new WeakMap<object, Span>();
+const hookContexts = new WeakMap<Span, object>();
 
 export function registerHookSpan(messageContext: object, span: Span): void {
   hookSpans.set(messageContext, span);
+  hookContexts.set(span, messageContext);
+}
+
+/** The server hook's CONSUMER span and message context, when the span is active (a handler called inside the hook). */
+export function activeHookSpan(): { span: Span; messageContext: object } | undefined {
+  const span = trace.getActiveSpan();
+  const messageContext = span?.isRecording() ? hookContexts.get(span) : undefined;
+  return span && messageContext ? { span, messageContext } : undefined;
+}
+
+/** `@TraceKafka()` on a handler whose message only the hook knows: name, payload attributes, failures. */
+export function enrichHookSpan<T>(span: Span, call: ConsumeCall, payload: unknown, fn: () => T): T {
+  const extra = payloadAttributesOf(call, payload);
+  if (extra) span.setAttributes(extra);
+  if (call.name !== undefined) span.updateName(call.name);
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    markFailure(span, error);
+    throw error;
+  }
+  return observeFailure(span, result);
 }
 
 /** What one consume call needs besides the message. */
@@ -42,22 +74,13 @@ export function consumeSpanName(
   return `${system === 'kafka' ? 'kafka' : system}.consume.${destination}`;
 }
 
-const reportedExtractors = new WeakSet<object>();
-
 function payloadAttributesOf(call: ConsumeCall, payload: unknown): Attributes | undefined {
   const extractor = call.payloadAttributes;
   if (!extractor) return undefined;
   try {
     return extractor(payload) ?? undefined;
   } catch (error) {
-    if (!reportedExtractors.has(extractor)) {
-      reportedExtractors.add(extractor);
-      // eslint-disable-next-line no-console -- telemetry faults are reported once and never thrown
-      console.warn(
-        `[nest-tracing-kafka] ${call.site}: the attributes extractor threw; its attributes are left out`,
-        error,
-      );
-    }
+    reportTelemetryFault(`${call.site} (attributes)`, 'The attributes extractor threw', error);
     return undefined;
   }
 }
@@ -114,6 +137,9 @@ function observeFailure<T>(span: Span, result: T): T {
 
 /** A failure: recorded like any traced call's, plus `messaging.kafka.retriable` for Nest's retriable exception. */
 export function markFailure(span: Span, error: unknown): void {
+  // the handler's own error, marked first by @TraceKafka, wins over what Nest wraps it into later
+  if ((span as { attributes?: Attributes }).attributes?.[AttributeNames.OPERATION_RESULT] === OperationResult.ERROR)
+    return;
   recordSpanFailure(span, error, SpanKind.CONSUMER, 'consumer');
   if (span.isRecording() && isRetriable(error)) span.setAttribute(MessagingAttributes.RETRIABLE, true);
 }
@@ -170,7 +196,14 @@ export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, f
     const extra = payloadAttributesOf(call, message.payload);
     if (extra) adopted.setAttributes(extra);
     if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
-    return observeFailure(adopted, fn());
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      markFailure(adopted, error);
+      throw error;
+    }
+    return observeFailure(adopted, result);
   }
   const origin = messageOrigin(message, options.envelopeMetadata);
   const linkOnly = options.producerContext === 'link';

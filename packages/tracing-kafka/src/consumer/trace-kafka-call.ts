@@ -1,7 +1,8 @@
 import { context } from '@opentelemetry/api';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { ResolvedKafkaTracingOptions, TraceKafkaOptions } from '../kafka-tracing.options.js';
-import { runBatchSpan, runConsumeSpan } from './consume-span.js';
+import { activeHookSpan, enrichHookSpan, runBatchSpan, runConsumeSpan } from './consume-span.js';
+import { reportTelemetryFault } from '@huleedu/nest-tracing';
 import type { ConsumeCall } from './consume-span.js';
 import {
   consumedKafkaBatch,
@@ -64,5 +65,19 @@ export function traceKafkaCall<T>(spec: KafkaHandlerSpec, args: unknown[], invok
     const consumed = consumedKafkaMessage(first.topic, first.partition, first.message);
     return runConsumeSpan(consumed, call(spec, first), invoke);
   }
+  // a Nest handler without `@Ctx()`: the message is only known to the server hook, if installed
+  const hook = activeHookSpan();
+  if (hook) {
+    const { messageContext } = hook;
+    const reply = isKafkaContext(messageContext) && expectsReply(messageContext.getMessage().headers);
+    return enrichHookSpan(hook.span, call(spec, undefined), first, () => {
+      const result = invoke();
+      return reply ? withReplyContext(result, context.active()) : result;
+    });
+  }
+  reportTelemetryFault(
+    `@TraceKafka (${spec.site})`,
+    'No Kafka message among the arguments (add a `@Ctx() context: KafkaContext` parameter, or wrap the server with traceMicroservice())',
+  );
   return invoke();
 }

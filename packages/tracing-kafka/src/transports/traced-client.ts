@@ -1,16 +1,23 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+import {
+  AttributeNames,
+  OperationResult,
+  PACKAGE_VERSION,
+  getCorrelationId,
+  recordSpanFailure,
+} from '@huleedu/nest-tracing';
 import { ClientKafka, MqttRecord, NatsRecord, RmqRecord } from '@nestjs/microservices';
 import type { ClientProxy } from '@nestjs/microservices';
-import { lastValueFrom, defer } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { Observable, lastValueFrom } from 'rxjs';
 import { types } from 'node:util';
 import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
-import { MessagingAttributes } from '../messaging-attributes.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import { withTraceHeaders } from '../producer/inject-headers.js';
 import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
 import { natsHeadersFactory } from './nats-headers.js';
+import { TRACER_NAME } from './trace-microservice.js';
 
 function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
   return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
@@ -112,19 +119,60 @@ function tracedEmit(system: MessagingSystem, emit: Emit, pattern: unknown, data:
   return emitted!;
 }
 
-/** `send` (request/reply) in a CLIENT span per subscription, ended on reply, error or unsubscribe (a timeout). */
+/**
+ * `send` (request/reply) in a CLIENT span per subscription, over the round trip. It ends when the
+ * replies complete or fail; when the subscriber leaves early (`firstValueFrom`, a `timeout()`), it
+ * ends as a success if a reply had arrived, else as cancelled.
+ */
 function tracedSend(system: MessagingSystem, send: Emit, pattern: unknown, data: unknown): Observable<unknown> {
   const options = kafkaTracingDefaults();
   const destination = destinationOf(pattern);
   if (data === null || data === undefined || options.disabledTopics.has(destination)) return send(pattern, data);
-  return defer(() =>
-    runProduceSpan(
-      requestSpanName(options.spanNames, system, destination),
-      { ...produceAttributes(system, destination, 1), [MessagingAttributes.OPERATION_TYPE]: 'send' },
-      () => send(pattern, withTransportHeaders(system, data)),
-      SpanKind.CLIENT,
-    ),
-  );
+  return new Observable<unknown>((subscriber) => {
+    const parent = context.active();
+    const attributes: Attributes = {
+      ...produceAttributes(system, destination, 1),
+      [AttributeNames.OPERATION_TYPE]: 'client',
+    };
+    const correlationId = getCorrelationId(parent);
+    if (correlationId !== undefined) attributes[AttributeNames.CORRELATION_ID] = correlationId;
+    const span = trace
+      .getTracer(TRACER_NAME, PACKAGE_VERSION)
+      .startSpan(
+        requestSpanName(options.spanNames, system, destination),
+        { kind: SpanKind.CLIENT, attributes },
+        parent,
+      );
+    let replied = false;
+    let ended = false;
+    const end = (result: string, error?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      if (error !== undefined) recordSpanFailure(span, error, SpanKind.CLIENT, 'send');
+      else if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, result);
+      span.end();
+    };
+    const subscription = context
+      .with(trace.setSpan(parent, span), () => send(pattern, withTransportHeaders(system, data)))
+      .subscribe({
+        next: (value) => {
+          replied = true;
+          subscriber.next(value);
+        },
+        error: (error: unknown) => {
+          end(OperationResult.ERROR, error);
+          subscriber.error(error);
+        },
+        complete: () => {
+          end(OperationResult.SUCCESS);
+          subscriber.complete();
+        },
+      });
+    return () => {
+      subscription.unsubscribe();
+      end(replied ? OperationResult.SUCCESS : OperationResult.CANCELLED);
+    };
+  });
 }
 
 /** Writes the active trace context into the packet `metadata` Redis and TCP carry (Nest 12). */

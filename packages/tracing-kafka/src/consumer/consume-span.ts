@@ -196,9 +196,17 @@ export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, f
     const extra = payloadAttributesOf(call, message.payload);
     if (extra) adopted.setAttributes(extra);
     if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
+    // the message's correlation id: on the adopted span, and for every span the handler starts
+    const correlationId = getCorrelationId(messageOrigin(message, options.envelopeMetadata).context);
+    const active = context.active();
+    let handlerContext = active;
+    if (correlationId !== undefined) {
+      adopted.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+      if (getCorrelationId(active) === undefined) handlerContext = setCorrelationId(active, correlationId);
+    }
     let result: T;
     try {
-      result = fn();
+      result = handlerContext === active ? fn() : context.with(handlerContext, fn);
     } catch (error) {
       markFailure(adopted, error);
       throw error;

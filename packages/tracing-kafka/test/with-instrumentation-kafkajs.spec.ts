@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Test } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { Kafka as JestKafka, logLevel } from 'kafkajs';
+import type { EachMessagePayload, Kafka } from 'kafkajs';
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { withCorrelationId } from '@huleedu/nest-tracing';
+import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
+import { traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
+import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
+import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
+
+const TOPIC = 'spec.instrumented';
+
+/**
+ * kafkajs as Node's own `require` loads it: a mutable CommonJS exports object that the
+ * instrumentation's module definition can patch, as its require hook would in an application
+ * (jest's module registry bypasses that hook).
+ */
+function patchedKafkajs(instrumentation: KafkaJsInstrumentation): { Kafka: typeof JestKafka } {
+  const kafkajs = createRequire(import.meta.url)('kafkajs') as { Kafka: typeof JestKafka };
+  for (const definition of instrumentation.getModuleDefinitions()) {
+    if (definition.name === 'kafkajs') definition.patch?.(kafkajs, '2.2.4');
+  }
+  return kafkajs;
+}
+
+describe('with @opentelemetry/instrumentation-kafkajs active', () => {
+  let broker: KafkaTestBroker;
+  let moduleRef: TestingModule;
+  let spans: TestSpans;
+  let instrumentation: KafkaJsInstrumentation;
+
+  beforeAll(async () => {
+    broker = await startKafkaTestBroker({ topics: [TOPIC] });
+    moduleRef = await Test.createTestingModule({
+      imports: [TracingTestingModule.forRoot({ serviceName: 'kafka-spec' })],
+    }).compile();
+    spans = moduleRef.get(TestSpans);
+    instrumentation = new KafkaJsInstrumentation({ enabled: false });
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+  }, 30_000);
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await broker?.stop();
+  });
+
+  it('enriches the instrumentation CONSUMER span instead of making a second one', async () => {
+    const plain = new JestKafka({ clientId: 'plain', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const producer = traceKafkaProducer(plain.producer());
+    await producer.connect();
+    await withCorrelationId('corr-instrumented', () =>
+      producer.send({ topic: TOPIC, messages: [{ key: 'essay-9', value: '{}' }] }),
+    );
+    await producer.disconnect();
+
+    const { Kafka: PatchedKafka } = patchedKafkajs(instrumentation);
+    const kafka: Kafka = new PatchedKafka({
+      clientId: 'instrumented',
+      brokers: broker.brokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `spec-${randomUUID()}`, sessionTimeout: 6000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no message in 15 s')), 15_000);
+      void consumer
+        .run({
+          eachMessage: traceKafkaHandler(
+            async (_payload: EachMessagePayload) => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { groupId: 'instrumented-group' },
+          ),
+        })
+        .catch(reject);
+    });
+    await consumer.disconnect();
+
+    const consumerSpans = spans.all().filter((span) => span.kind === SpanKind.CONSUMER);
+    expect(consumerSpans).toHaveLength(1);
+    const [consumerSpan] = consumerSpans;
+    expect(consumerSpan.instrumentationScope.name).toBe('@opentelemetry/instrumentation-kafkajs');
+    expect(consumerSpan).toBeChildOf(spans.one(`kafka.produce.${TOPIC}`));
+    expect(consumerSpan).toHaveAttributes({
+      'messaging.system': 'kafka',
+      'messaging.consumer.group.name': 'instrumented-group',
+      'messaging.kafka.message.key': 'essay-9',
+      correlation_id: 'corr-instrumented',
+    });
+  });
+});

@@ -1,4 +1,4 @@
-export { TraceKafka, traceKafkaHandler } from './consumer/trace-kafka.decorator.js';
+export { TraceKafka, TraceMessage, traceKafkaHandler } from './consumer/trace-kafka.decorator.js';
 export { KafkaTracingModule } from './kafka-tracing.module.js';
 export { configureKafkaTracing, kafkaTracingDefaults } from './kafka-tracing.options.js';
 export type {

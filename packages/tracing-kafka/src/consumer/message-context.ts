@@ -36,11 +36,14 @@ export interface MessageOrigin {
  */
 export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolean): MessageOrigin {
   const headers = message.headers;
-  const envelope = envelopeMetadata ? asRecord(message.payload) : undefined;
-  const metadata = asRecord(envelope?.metadata);
   const headerParent = headers !== undefined && recordCarrierGetter.get(headers, 'traceparent') !== undefined;
+  const headerCorrelation = correlationIn(headers);
+  // the payload is decoded (raw kafkajs values parsed) only when the headers leave something to find
+  const envelope =
+    envelopeMetadata && (!headerParent || headerCorrelation === undefined) ? asRecord(message.payload) : undefined;
+  const metadata = asRecord(envelope?.metadata);
   let context = headerParent ? extractTraceContext(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
-  const correlationId = correlationIn(headers) ?? correlationIn(metadata) ?? correlationIn(envelope);
+  const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);
   if (correlationId !== undefined) context = setCorrelationId(context, correlationId);
   const spanContext = trace.getSpanContext(context);
   return { context, spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined };

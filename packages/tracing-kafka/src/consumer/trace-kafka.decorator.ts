@@ -43,3 +43,10 @@ export function traceKafkaHandler<A extends unknown[], R>(
     return traceKafkaCall(spec, args, () => handler.apply(this, args));
   };
 }
+
+/**
+ * `@TraceKafka()` under a transport-neutral name, for handlers of the other Nest transports
+ * (RabbitMQ, NATS, MQTT, Redis, TCP) whose server is wrapped with `traceMicroservice()`: it
+ * names and enriches the hook's CONSUMER span and records the handler's own failures on it.
+ */
+export const TraceMessage = TraceKafka;

@@ -9,7 +9,13 @@ import { promisify } from 'node:util';
  */
 const BUILD_FAILURE_ENV = 'E2E_BUILD_FAILURE';
 /** The services the end-to-end suites run from `dist/`. */
-const SERVICES = ['sample-services/api-gateway', 'sample-services/file-service', 'sample-services/content-service'];
+const SERVICES = [
+  'sample-services/api-gateway',
+  'sample-services/file-service',
+  'sample-services/content-service',
+  'sample-services/essay-lifecycle-service',
+  'sample-services/spellchecker-service',
+];
 const MAX_REPORTED_OUTPUT = 4000;
 
 /**

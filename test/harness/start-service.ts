@@ -14,7 +14,7 @@ const KILL_AFTER_MS = 10_000;
 /** A sample service running as its own Node.js process. */
 export interface RunningService {
   readonly name: string;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (meaningful for HTTP services only). */
   readonly url: string;
   /** What the process wrote to stdout and stderr (the last 20 000 characters). */
   output(): string;
@@ -28,8 +28,13 @@ export interface StartServiceOptions {
   port?: number;
   /** More environment variables (upstream URLs, `OTEL_*`). */
   env?: Record<string, string>;
-  /** Longest wait for `GET /health` to answer. Default: 20 000 ms. */
+  /** Longest wait for the service to be ready. Default: 20 000 ms. */
   startTimeoutMs?: number;
+  /**
+   * For services without an HTTP server (Kafka consumers): ready once their output matches this line
+   * (such as `/listening on Kafka/`) instead of once `GET /health` answers 200.
+   */
+  readyLine?: RegExp;
 }
 
 /** The test's environment without `OTEL_*` variables: the suite decides alone where the services' spans go. */
@@ -65,8 +70,8 @@ async function answersHealth(url: string): Promise<boolean> {
 
 /**
  * Start `node sample-services/<name>/dist/main.js` (built by the global setup) with `PORT` and `env`,
- * and resolve once `GET /health` answers 200. Rejects, with the process's output, if it exits
- * first or does not answer in time.
+ * and resolve once `GET /health` answers 200 (or, with `readyLine`, once the output matches it).
+ * Rejects, with the process's output, if it exits first or is not ready in time.
  */
 export async function startService(name: string, options: StartServiceOptions = {}): Promise<RunningService> {
   assertServicesBuilt();
@@ -85,16 +90,17 @@ export async function startService(name: string, options: StartServiceOptions = 
   child.stderr?.on('data', record);
   const service: RunningService = { name, url, output: () => output, stop: () => stopProcess(child) };
 
+  const readyLine = options.readyLine;
+  const isReady = readyLine ? async () => readyLine.test(output) : () => answersHealth(url);
+  const readiness = readyLine ? `logged ${String(readyLine)}` : `answered ${url}/health`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
-  while (!(await answersHealth(url))) {
+  while (!(await isReady())) {
     if (exited(child)) {
-      throw new Error(
-        `${name} exited (${child.exitCode ?? child.signalCode}) before it answered ${url}/health:\n${output}`,
-      );
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it ${readiness}:\n${output}`);
     }
     if (Date.now() > deadline) {
       await stopProcess(child);
-      throw new Error(`${name} did not answer ${url}/health in time:\n${output}`);
+      throw new Error(`${name} had not ${readiness} in time:\n${output}`);
     }
     await delay(HEALTH_POLL_INTERVAL_MS);
   }

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Controller, Inject } from '@nestjs/common';
 import type { INestMicroservice } from '@nestjs/common';
-import {
-  ClientsModule,
-  Ctx,
-  EventPattern,
-  KafkaContext,
-  MessagePattern,
-  Payload,
-  ServerKafka,
-  Transport,
-} from '@nestjs/microservices';
+import { Ctx, EventPattern, KafkaContext, MessagePattern, Payload, ServerKafka } from '@nestjs/microservices';
 import type { ClientKafka } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
@@ -56,7 +47,7 @@ class EssayEvents {
 class EssayHandlers {
   constructor(@Inject(EssayEvents) private readonly events: EssayEvents) {}
 
-  @EventPattern('essay.checked')
+  @EventPattern<string>('essay.checked')
   @TraceKafka({ attributes: (event: { essayId: string }) => ({ essay_id: event.essayId }) })
   async checked(@Payload() event: { essayId: string }, @Ctx() _ctx: KafkaContext): Promise<void> {
     await traceOperation('essay.store', async () => undefined);
@@ -65,7 +56,7 @@ class EssayHandlers {
   }
 
   @TraceKafka()
-  @EventPattern('essay.failing')
+  @EventPattern<string>('essay.failing')
   failing(@Payload() event: unknown): void {
     this.events.received.push(event);
     this.events.done?.();
@@ -73,13 +64,13 @@ class EssayHandlers {
     if (this.events.received.length === 1) throw new TypeError('cannot handle this essay');
   }
 
-  @MessagePattern('essay.count')
+  @MessagePattern<string>('essay.count')
   @TraceKafka()
   count(@Payload() event: { text: string }): { words: number } {
     return { words: event.text.split(/\s+/).length };
   }
 
-  @MessagePattern('essay.words')
+  @MessagePattern<string>('essay.words')
   @TraceKafka()
   words(@Payload() event: { text: string }): Observable<string> {
     return new Observable((subscriber) => {
@@ -110,22 +101,20 @@ describe('Nest Kafka transport: traceMicroservice, @TraceKafka and TracedClientK
     broker = await startKafkaTestBroker({ topics: TOPICS });
     const run = randomUUID().slice(0, 8);
     moduleRef = await Test.createTestingModule({
-      imports: [
-        TracingTestingModule.forRoot({ serviceName: 'essay-service' }),
-        ClientsModule.register([
-          {
-            name: CLIENT,
-            customClass: TracedClientKafka,
-            transport: Transport.KAFKA,
-            options: {
+      imports: [TracingTestingModule.forRoot({ serviceName: 'essay-service' })],
+      controllers: [EssayHandlers],
+      providers: [
+        EssayEvents,
+        Publisher,
+        {
+          provide: CLIENT,
+          useFactory: () =>
+            new TracedClientKafka({
               client: { clientId: `client-${run}`, brokers: broker.brokers, logLevel: 0 },
               consumer: { groupId: `client-${run}`, sessionTimeout: 6000, heartbeatInterval: 500 },
-            },
-          },
-        ]),
+            }),
+        },
       ],
-      controllers: [EssayHandlers],
-      providers: [EssayEvents, Publisher],
     }).compile();
     microservice = moduleRef.createNestMicroservice({
       strategy: traceMicroservice(

@@ -110,8 +110,8 @@ function messageAttributes(message: ConsumedMessage, call: ConsumeCall): Attribu
 function adoptableSpan(messageContext: object | undefined): Span | undefined {
   const own = messageContext ? hookSpans.get(messageContext) : undefined;
   if (own?.isRecording()) return own;
-  const active = trace.getActiveSpan() as
-    (Span & { kind?: SpanKind; instrumentationScope?: { name?: string } }) | undefined;
+  const active: (Span & { kind?: SpanKind; instrumentationScope?: { name?: string } }) | undefined =
+    trace.getActiveSpan();
   if (
     active?.isRecording() &&
     active.kind === SpanKind.CONSUMER &&

@@ -5,7 +5,7 @@ import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
 /** The parts of a kafkajs `KafkaMessage` this reads. */
 export interface KafkaMessageLike {
   key?: Buffer | string | null;
-  value?: Buffer | string | null | unknown;
+  value?: unknown;
   headers?: Record<string, unknown>;
   offset?: string;
 }

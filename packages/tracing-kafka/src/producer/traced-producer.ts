@@ -66,7 +66,7 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
     const traced = topicMessages.filter((record) => !current.disabledTopics.has(record.topic));
     if (traced.length === 0) return producer.sendBatch(batch);
     const topics = [...new Set(traced.map((record) => record.topic))];
-    const destination = topics.length === 1 ? topics[0]! : 'batch';
+    const destination = topics.length === 1 ? topics[0] : 'batch';
     const count = traced.reduce((sum, record) => sum + record.messages.length, 0);
     return runProduceSpan(
       produceSpanName(current.spanNames, 'kafka', destination),

@@ -16,7 +16,8 @@ import { consumedFromRpcContext } from './rpc-messages.js';
 
 /** The part of a Nest 12 microservice `Server` (a transport strategy) this uses. */
 export interface ProcessingHooksServer {
-  setOnProcessingStartHook(hook: (transportId: any, context: unknown, done: () => Promise<any>) => void): void;
+  // Nest types the hook as returning void, but returns what it returns to the transport: the `done()` promise
+  setOnProcessingStartHook(hook: (transportId: any, context: unknown, done: () => Promise<any>) => unknown): void;
   setOnProcessingEndHook(hook: (transportId: any, context: unknown) => void): void;
 }
 

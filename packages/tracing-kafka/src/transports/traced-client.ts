@@ -8,16 +8,35 @@ import {
   recordSpanFailure,
 } from '@huleedu/nest-tracing';
 import { ClientKafka, MqttRecord, NatsRecord, RmqRecord } from '@nestjs/microservices';
-import type { ClientProxy } from '@nestjs/microservices';
 import { Observable, lastValueFrom } from 'rxjs';
 import { types } from 'node:util';
 import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
+import { MessagingAttributes } from '../messaging-attributes.js';
 import { withTraceHeaders } from '../producer/inject-headers.js';
 import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
 import { natsHeadersFactory } from './nats-headers.js';
 import { TRACER_NAME } from './trace-microservice.js';
+
+/** `messaging.kafka.message.key` of a Kafka message-shaped payload (`{ key, value }`). */
+function clientAttributes(
+  system: MessagingSystem,
+  data: unknown,
+  captureKey: boolean,
+  client: object | undefined,
+): Attributes | undefined {
+  const attributes: Attributes = {};
+  // ClientKafka keeps the client id it connects with (with Nest's `-client` suffix)
+  const clientId = (client as { clientId?: unknown } | undefined)?.clientId;
+  if (typeof clientId === 'string') attributes[MessagingAttributes.CLIENT_ID] = clientId;
+  if (system === 'kafka' && captureKey && isKafkaMessageShaped(data)) {
+    const key = (data as { key?: unknown }).key;
+    if (typeof key === 'string') attributes[MessagingAttributes.KAFKA_MESSAGE_KEY] = key;
+    else if (Buffer.isBuffer(key)) attributes[MessagingAttributes.KAFKA_MESSAGE_KEY] = key.toString('utf8');
+  }
+  return attributes;
+}
 
 function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
   return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
@@ -101,14 +120,20 @@ function requestSpanName(style: SpanNameStyle, system: MessagingSystem, destinat
 type Emit = (pattern: unknown, data: unknown) => Observable<unknown>;
 
 /** `emit` in a PRODUCER span; the transport sends even if nobody subscribes, and so does this. */
-function tracedEmit(system: MessagingSystem, emit: Emit, pattern: unknown, data: unknown): Observable<unknown> {
+function tracedEmit(
+  system: MessagingSystem,
+  emit: Emit,
+  pattern: unknown,
+  data: unknown,
+  client?: object,
+): Observable<unknown> {
   const options = kafkaTracingDefaults();
   const destination = destinationOf(pattern);
   if (data === null || data === undefined || options.disabledTopics.has(destination)) return emit(pattern, data);
   let emitted: Observable<unknown> | undefined;
   const settled = runProduceSpan(
     produceSpanName(options.spanNames, system, destination),
-    produceAttributes(system, destination, 1),
+    produceAttributes(system, destination, 1, clientAttributes(system, data, options.captureMessageKey, client)),
     () => {
       emitted = emit(pattern, withTransportHeaders(system, data));
       return lastValueFrom(emitted, { defaultValue: undefined });
@@ -124,14 +149,20 @@ function tracedEmit(system: MessagingSystem, emit: Emit, pattern: unknown, data:
  * replies complete or fail; when the subscriber leaves early (`firstValueFrom`, a `timeout()`), it
  * ends as a success if a reply had arrived, else as cancelled.
  */
-function tracedSend(system: MessagingSystem, send: Emit, pattern: unknown, data: unknown): Observable<unknown> {
+function tracedSend(
+  system: MessagingSystem,
+  send: Emit,
+  pattern: unknown,
+  data: unknown,
+  client?: object,
+): Observable<unknown> {
   const options = kafkaTracingDefaults();
   const destination = destinationOf(pattern);
   if (data === null || data === undefined || options.disabledTopics.has(destination)) return send(pattern, data);
   return new Observable<unknown>((subscriber) => {
     const parent = context.active();
     const attributes: Attributes = {
-      ...produceAttributes(system, destination, 1),
+      ...produceAttributes(system, destination, 1, clientAttributes(system, data, options.captureMessageKey, client)),
       [AttributeNames.OPERATION_TYPE]: 'client',
     };
     const correlationId = getCorrelationId(parent);
@@ -175,9 +206,15 @@ function tracedSend(system: MessagingSystem, send: Emit, pattern: unknown, data:
   });
 }
 
+/** What `traceClientProxy` needs of a client: Nest's `ClientProxy` (any transport's event and status types). */
+export interface TraceableClient {
+  emit(pattern: any, data: any): Observable<any>;
+  send(pattern: any, data: any): Observable<any>;
+}
+
 /** Writes the active trace context into the packet `metadata` Redis and TCP carry (Nest 12). */
-function installDispatchHook(client: ClientProxy): void {
-  const withHook = client as ClientProxy & {
+function installDispatchHook(client: object): void {
+  const withHook = client as {
     setOnDispatchHook?: (hook: (packet: { metadata?: unknown }) => void) => void;
   };
   withHook.setOnDispatchHook?.((packet) => {
@@ -195,7 +232,7 @@ function installDispatchHook(client: ClientProxy): void {
  * `client`; everything else is the client's own.
  * @example `{ provide: 'EVENTS', useFactory: (c: ClientProxy) => traceClientProxy(c), inject: [RAW_CLIENT] }`
  */
-export function traceClientProxy<C extends ClientProxy>(client: C): C {
+export function traceClientProxy<C extends TraceableClient>(client: C): C {
   const system = systemOfClient(client);
   if (system === undefined) {
     throw new Error(
@@ -207,23 +244,29 @@ export function traceClientProxy<C extends ClientProxy>(client: C): C {
   const send: Emit = (pattern, data) => client.send(pattern, data);
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === 'emit') return (pattern: unknown, data: unknown) => tracedEmit(system, emit, pattern, data);
-      if (property === 'send') return (pattern: unknown, data: unknown) => tracedSend(system, send, pattern, data);
+      if (property === 'emit') {
+        return (pattern: unknown, data: unknown) => tracedEmit(system, emit, pattern, data, target);
+      }
+      if (property === 'send') {
+        return (pattern: unknown, data: unknown) => tracedSend(system, send, pattern, data, target);
+      }
       return Reflect.get(target, property, receiver);
     },
   });
 }
 
 /**
- * `ClientKafka` with traced `emit()` and `send()` (see `traceClientProxy`), for
- * `ClientsModule.register([{ name, customClass: TracedClientKafka, options }])`.
+ * `ClientKafka` with traced `emit()` and `send()` (see `traceClientProxy`). Provide it yourself,
+ * `{ provide: EVENTS, useFactory: () => new TracedClientKafka(options) }`, or as
+ * `customClass` of `ClientsModule.register` (Nest 12 types `customClass` as `Type<ClientProxy>`,
+ * which no transport client matches, so that needs a cast).
  */
 export class TracedClientKafka extends ClientKafka {
   override emit<TResult = any, TInput = any>(pattern: any, data: TInput): Observable<TResult> {
-    return tracedEmit('kafka', (p, d) => super.emit(p, d), pattern, data) as Observable<TResult>;
+    return tracedEmit('kafka', (p, d) => super.emit(p, d), pattern, data, this) as Observable<TResult>;
   }
 
   override send<TResult = any, TInput = any>(pattern: any, data: TInput): Observable<TResult> {
-    return tracedSend('kafka', (p, d) => super.send(p, d), pattern, data) as Observable<TResult>;
+    return tracedSend('kafka', (p, d) => super.send(p, d), pattern, data, this) as Observable<TResult>;
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Traced, setAttributes } from '@huleedu/nest-tracing';
+import { EssayEventsPublisher } from '../events/essay-events.publisher.js';
 import { ContentStoreClient } from './content-store.client.js';
 import { ALLOWED_FILE_TYPES, MAX_FILE_NAME_LENGTH, MAX_FILE_SIZE_BYTES, mediaTypeOf } from './file-rules.js';
 import type { FileUploadRequest, FileUploadResult, ValidatedFile } from './file-upload.types.js';
@@ -18,10 +19,15 @@ function refuse(reason: InvalidFileReason, message: string): never {
  * Takes essay files in: validates them, extracts their text and stores it in the content service.
  * Spans: `file.upload`, with `file.upload.validate`, `file.upload.extract_text` and the call to the
  * content service as its children. They carry sizes, types and ids, never the file's text or name.
+ * With Kafka configured, a stored essay is announced as `essay.uploaded` (a PRODUCER span under
+ * `file.upload`); a failed publish is logged and does not fail the upload.
  */
 @Injectable()
 export class FileUploadService {
-  constructor(private readonly contentStore: ContentStoreClient) {}
+  constructor(
+    private readonly contentStore: ContentStoreClient,
+    private readonly events: EssayEventsPublisher,
+  ) {}
 
   /** Validate, extract and store one file. Rejects with `InvalidFileError` or `ContentStorageError`. */
   @Traced('file.upload', {
@@ -36,7 +42,15 @@ export class FileUploadService {
     const file = this.validate(request);
     const text = this.extractText(file);
     const stored = await this.contentStore.store(text);
-    return { fileId: `file-${randomUUID()}`, contentId: stored.contentId };
+    const result = { fileId: `file-${randomUUID()}`, contentId: stored.contentId };
+    await this.events.publishEssayUploaded({
+      essay_id: stored.contentId,
+      file_id: result.fileId,
+      content_id: stored.contentId,
+      content_type: file.contentType,
+      text,
+    });
+    return result;
   }
 
   /** The file, if it has a name, an accepted type and a non-blank text of at most 1 MB. */

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { EssayEventsModule } from '../events/essay-events.module.js';
 import { CONTENT_SERVICE_URL, ContentStoreClient, contentServiceUrlFromEnv } from './content-store.client.js';
 import { FileUploadService } from './file-upload.service.js';
 import { FilesController } from './files.controller.js';
 
-/** Uploads: the route, the traced upload service and the content service client. */
+/** Uploads: the route, the traced upload service, the content service client and the Kafka events. */
 @Module({
+  imports: [EssayEventsModule],
   controllers: [FilesController],
   providers: [
     FileUploadService,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SpellcheckService } from './spellcheck.service.js';
 
-/** The spellchecking domain: `SpellcheckService`. The Kafka consumer that feeds it comes later. */
+/** The spellchecking domain: `SpellcheckService` (fed by `SpellcheckEventsModule`'s Kafka handler). */
 @Module({
   providers: [SpellcheckService],
   exports: [SpellcheckService],

@@ -1,0 +1,26 @@
+import './instrumentation.js';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ServerKafka } from '@nestjs/microservices';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { traceMicroservice } from '@huleedu/nest-tracing-kafka';
+import { AppModule } from './app.module.js';
+import { kafkaBrokersFromEnv, kafkaServerOptions } from './kafka/kafka-options.js';
+
+/**
+ * Boots the service as a Nest Kafka microservice on the brokers in `KAFKA_BROKERS`. The Kafka server
+ * is wrapped by `traceMicroservice()`: one CONSUMER span per message, continuing the producer's
+ * trace. No HTTP server: readiness is the "listening" log line, written once the consumer group is
+ * joined. Shutdown hooks flush the spans on SIGTERM.
+ */
+async function bootstrap(): Promise<void> {
+  const brokers = kafkaBrokersFromEnv();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    strategy: traceMicroservice(new ServerKafka(kafkaServerOptions(brokers))),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  new Logger('EssayLifecycleService').log(`essay-lifecycle-service listening on Kafka ${brokers.join(',')}`);
+}
+
+await bootstrap();

@@ -1,14 +1,6 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
-import {
-  AttributeNames,
-  OperationResult,
-  getCorrelationId,
-  recordSpanFailure,
-  reportTelemetryFault,
-  setCorrelationId,
-  traceOperation,
-} from '@huleedu/nest-tracing';
+import { AttributeNames, getCorrelationId, reportTelemetryFault, setCorrelationId } from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -16,6 +8,10 @@ import { MessagingAttributes } from '../messaging-attributes.js';
 import type { ResolvedKafkaTracingOptions } from '../kafka-tracing.options.js';
 import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
 import { messageOrigin } from './message-context.js';
+import { runInOwnSpan, startOwnSpan } from './consumer-span-lifecycle.js';
+import { markFailure } from './mark-failure.js';
+
+export { markFailure };
 
 /** The instrumentation scope of `@opentelemetry/instrumentation-kafkajs`, whose CONSUMER span is enriched. */
 const KAFKAJS_INSTRUMENTATION = '@opentelemetry/instrumentation-kafkajs';
@@ -135,44 +131,6 @@ function observeFailure<T>(span: Span, result: T): T {
   return result;
 }
 
-/** A failure: recorded like any traced call's, plus `messaging.kafka.retriable` for Nest's retriable exception. */
-export function markFailure(span: Span, error: unknown): void {
-  // the handler's own error, marked first by @TraceKafka, wins over what Nest wraps it into later
-  if ((span as { attributes?: Attributes }).attributes?.[AttributeNames.OPERATION_RESULT] === OperationResult.ERROR)
-    return;
-  recordSpanFailure(span, error, SpanKind.CONSUMER, 'consumer');
-  if (span.isRecording() && isRetriable(error)) span.setAttribute(MessagingAttributes.RETRIABLE, true);
-}
-
-function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && error.constructor?.name === 'KafkaRetriableException';
-}
-
-/** Marks retriable failures before the traced call records and ends the span. */
-function withRetriableMark<T>(fn: () => T): () => T {
-  return () => {
-    const span = trace.getActiveSpan();
-    const mark = (error: unknown): void => {
-      if (span?.isRecording() && isRetriable(error)) span.setAttribute(MessagingAttributes.RETRIABLE, true);
-    };
-    let result: T;
-    try {
-      result = fn();
-    } catch (error) {
-      mark(error);
-      throw error;
-    }
-    if (types.isPromise(result)) {
-      return result.then(undefined, (error: unknown) => {
-        mark(error);
-        throw error;
-      }) as T;
-    }
-    if (isObservable(result)) return (result as Observable<unknown>).pipe(tap({ error: mark })) as T;
-    return result;
-  };
-}
-
 /** The active context with the message's correlation id, for messages that bring no trace context. */
 function withMessageCorrelation(base: Context, origin: Context): Context {
   const id = getCorrelationId(origin);
@@ -217,15 +175,21 @@ export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, f
   const linkOnly = options.producerContext === 'link';
   const parent = origin.spanContext ? origin.context : withMessageCorrelation(context.active(), origin.context);
   const links: Link[] | undefined = origin.spanContext && !linkOnly ? [{ context: origin.spanContext }] : undefined;
-  const attributes = { ...messageAttributes(message, call), ...payloadAttributesOf(call, message.payload) };
-  return context.with(parent, () =>
-    traceOperation(consumeSpanName(call, message.system, message.destination), attributes, withRetriableMark(fn), {
-      kind: SpanKind.CONSUMER,
-      operationType: 'process',
-      links,
-      root: linkOnly && origin.spanContext !== undefined,
-    }),
+  const root = linkOnly && origin.spanContext !== undefined;
+  const span = startOwnSpan(
+    consumeSpanName(call, message.system, message.destination),
+    SpanKind.CONSUMER,
+    messageAttributes(message, call),
+    parent,
+    root ? [{ context: origin.spanContext }] : links,
+    root,
+    'process',
   );
+  if (span.isRecording() && call.payloadAttributes) {
+    const extra = payloadAttributesOf(call, message.payload);
+    if (extra) span.setAttributes(extra);
+  }
+  return runInOwnSpan(span, parent, fn);
 }
 
 /**
@@ -250,9 +214,15 @@ export function runBatchSpan<T>(batch: ConsumedBatch, call: ConsumeCall, fn: () 
   };
   if (options.groupId !== undefined) attributes[MessagingAttributes.CONSUMER_GROUP_NAME] ??= options.groupId;
   if (options.clientId !== undefined) attributes[MessagingAttributes.CLIENT_ID] ??= options.clientId;
-  return traceOperation(consumeSpanName(call, batch.system, batch.destination), attributes, withRetriableMark(fn), {
-    kind: SpanKind.CONSUMER,
-    operationType: 'process',
+  const parent = context.active();
+  const span = startOwnSpan(
+    consumeSpanName(call, batch.system, batch.destination),
+    SpanKind.CONSUMER,
+    attributes,
+    parent,
     links,
-  });
+    false,
+    'process',
+  );
+  return runInOwnSpan(span, parent, fn);
 }

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
-import { extractTraceContext, recordCarrierGetter, setCorrelationId } from '@huleedu/nest-tracing';
+import { extractTraceContext, getCorrelationId, recordCarrierGetter, setCorrelationId } from '@huleedu/nest-tracing';
 import type { ConsumedMessage } from './consumed-message.js';
 
 type Carrier = Record<string, unknown>;
@@ -44,7 +44,10 @@ export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolea
   const metadata = asRecord(envelope?.metadata);
   let context = headerParent ? extractTraceContext(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
   const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);
-  if (correlationId !== undefined) context = setCorrelationId(context, correlationId);
+  // set unless the baggage that came with the message already carries it
+  if (correlationId !== undefined && getCorrelationId(context) !== correlationId) {
+    context = setCorrelationId(context, correlationId);
+  }
   const spanContext = trace.getSpanContext(context);
   return { context, spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined };
 }

@@ -1,13 +1,8 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Link, Span } from '@opentelemetry/api';
-import {
-  AttributeNames,
-  OperationResult,
-  PACKAGE_VERSION,
-  getCorrelationId,
-  setCorrelationId,
-} from '@huleedu/nest-tracing';
+import { AttributeNames, OperationResult, getCorrelationId, setCorrelationId } from '@huleedu/nest-tracing';
 import { consumeSpanName, markFailure, registerHookSpan } from '../consumer/consume-span.js';
+import { kafkaTracer } from '../consumer/consumer-span-lifecycle.js';
 import { messageOrigin } from '../consumer/message-context.js';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
@@ -20,8 +15,6 @@ export interface ProcessingHooksServer {
   setOnProcessingStartHook(hook: (transportId: any, context: unknown, done: () => Promise<any>) => unknown): void;
   setOnProcessingEndHook(hook: (transportId: any, context: unknown) => void): void;
 }
-
-export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
 
 interface Processing {
   readonly span: Span;
@@ -52,7 +45,6 @@ function finish(processing: Processing): void {
 export function traceMicroservice<S extends ProcessingHooksServer>(server: S, options?: TraceKafkaOptions): S {
   const resolve = resolveKafkaOptions(options, 'traceMicroservice');
   const processing = new WeakMap<object, Processing>();
-  const tracer = () => trace.getTracer(TRACER_NAME, PACKAGE_VERSION);
   server.setOnProcessingStartHook((transportId, rpcContext, done) => {
     const current = resolve();
     const consumed = consumedFromRpcContext(
@@ -83,7 +75,7 @@ export function traceMicroservice<S extends ProcessingHooksServer>(server: S, op
     if (!current.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
     const correlationId = getCorrelationId(origin.context);
     if (correlationId !== undefined) attributes[AttributeNames.CORRELATION_ID] = correlationId;
-    const span = tracer().startSpan(
+    const span = kafkaTracer().startSpan(
       consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
       { kind: SpanKind.CONSUMER, attributes, links, root: linkOnly && origin.spanContext !== undefined },
       parent,

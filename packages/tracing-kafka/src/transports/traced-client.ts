@@ -1,12 +1,6 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
-import {
-  AttributeNames,
-  OperationResult,
-  PACKAGE_VERSION,
-  getCorrelationId,
-  recordSpanFailure,
-} from '@huleedu/nest-tracing';
+import { AttributeNames, OperationResult, getCorrelationId, recordSpanFailure } from '@huleedu/nest-tracing';
 import { ClientKafka, MqttRecord, NatsRecord, RmqRecord } from '@nestjs/microservices';
 import { Observable, lastValueFrom } from 'rxjs';
 import { types } from 'node:util';
@@ -17,7 +11,7 @@ import { MessagingAttributes } from '../messaging-attributes.js';
 import { withTraceHeaders } from '../producer/inject-headers.js';
 import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
 import { natsHeadersFactory } from './nats-headers.js';
-import { TRACER_NAME } from './trace-microservice.js';
+import { kafkaTracer } from '../consumer/consumer-span-lifecycle.js';
 
 /** `messaging.kafka.message.key` of a Kafka message-shaped payload (`{ key, value }`). */
 function clientAttributes(
@@ -167,13 +161,11 @@ function tracedSend(
     };
     const correlationId = getCorrelationId(parent);
     if (correlationId !== undefined) attributes[AttributeNames.CORRELATION_ID] = correlationId;
-    const span = trace
-      .getTracer(TRACER_NAME, PACKAGE_VERSION)
-      .startSpan(
-        requestSpanName(options.spanNames, system, destination),
-        { kind: SpanKind.CLIENT, attributes },
-        parent,
-      );
+    const span = kafkaTracer().startSpan(
+      requestSpanName(options.spanNames, system, destination),
+      { kind: SpanKind.CLIENT, attributes },
+      parent,
+    );
     let replied = false;
     let ended = false;
     const end = (result: string, error?: unknown): void => {

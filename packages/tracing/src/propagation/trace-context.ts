@@ -23,7 +23,8 @@ export function extractTraceContext(carrier: unknown): Context {
     for (const key of CORRELATION_KEYS) {
       const id = recordCarrierGetter.get(record, key);
       if (typeof id === 'string') {
-        extracted = setCorrelationId(extracted, id);
+        // unless the carrier's baggage already carries the same id
+        if (getCorrelationId(extracted) !== id) extracted = setCorrelationId(extracted, id);
         break;
       }
     }

@@ -1,0 +1,110 @@
+import { ProxyTracerProvider, context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span, Tracer, TracerProvider, SpanKind } from '@opentelemetry/api';
+import { AttributeNames, OperationResult, PACKAGE_VERSION, getCorrelationId } from '@huleedu/nest-tracing';
+import { types } from 'node:util';
+import { finalize, isObservable, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { markFailure } from './mark-failure.js';
+
+export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
+
+let cachedProvider: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+
+/** This package's tracer, looked up again only when the registered provider changes. */
+export function kafkaTracer(): Tracer {
+  const global = trace.getTracerProvider();
+  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (provider !== cachedProvider || !cachedTracer) {
+    cachedProvider = provider;
+    cachedTracer = provider.getTracer(TRACER_NAME, PACKAGE_VERSION);
+  }
+  return cachedTracer;
+}
+
+/**
+ * Start a CONSUMER (or other) span under `parent` with `attributes` set once it records (one pass
+ * through the SDK's attribute checks instead of three for start attributes), plus `operation.type`
+ * and the parent's correlation id.
+ */
+export function startOwnSpan(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  parent: Context,
+  links: Link[] | undefined,
+  root: boolean,
+  operationType: string,
+): Span {
+  const span = kafkaTracer().startSpan(name, { kind, links, root }, parent);
+  if (span.isRecording()) {
+    span.setAttributes(attributes);
+    span.setAttribute(AttributeNames.OPERATION_TYPE, operationType);
+    const correlationId = getCorrelationId(parent);
+    if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+  }
+  return span;
+}
+
+function succeed(span: Span): void {
+  if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
+  span.end();
+}
+
+function fail(span: Span, error: unknown): void {
+  markFailure(span, error);
+  span.end();
+}
+
+/**
+ * Run `fn` with `span` active (on `parent`) and end the span exactly once when the result settles:
+ * a value now, a Promise when it settles, an Observable when it completes, fails or is
+ * unsubscribed (`operation.result=cancelled`). The caller gets the same value or error.
+ */
+export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T): T {
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn);
+  } catch (error) {
+    fail(span, error);
+    throw error;
+  }
+  if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
+    succeed(span);
+    return result;
+  }
+  if (types.isPromise(result)) {
+    return result.then(
+      (value) => {
+        succeed(span);
+        return value;
+      },
+      (error: unknown) => {
+        fail(span, error);
+        throw error;
+      },
+    ) as T;
+  }
+  if (isObservable(result)) {
+    let settled = false;
+    return (result as Observable<unknown>).pipe(
+      tap({
+        complete: () => {
+          settled = true;
+          succeed(span);
+        },
+        error: (error: unknown) => {
+          settled = true;
+          fail(span, error);
+        },
+      }),
+      finalize(() => {
+        if (settled) return;
+        if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.CANCELLED);
+        span.end();
+      }),
+    ) as T;
+  }
+  succeed(span);
+  return result;
+}

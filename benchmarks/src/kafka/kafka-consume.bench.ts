@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startTracing } from '@huleedu/nest-tracing';
+import { startTracing, withCorrelationId } from '@huleedu/nest-tracing';
 import { createEventEnvelope, traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { Message } from 'kafkajs';
@@ -57,9 +57,13 @@ async function produce(kafka: Kafka): Promise<void> {
   await producer.connect();
   try {
     for (let from = 0; from < messages; from += batchSize) {
-      const batch = essayMessages(from, Math.min(batchSize, messages - from));
-      // the same records to both topics; each send is one PRODUCER span whose context every message carries
-      for (const topic of Object.values(TOPICS)) await producer.send({ topic, messages: batch });
+      // as a service publishes: inside a request's correlation context (one per batch here), so the
+      // headers carry the correlation id and the envelopes repeat it
+      await withCorrelationId(`bench-batch-${from}`, async () => {
+        const batch = essayMessages(from, Math.min(batchSize, messages - from));
+        // the same records to both topics; each send is one PRODUCER span whose context every message carries
+        for (const topic of Object.values(TOPICS)) await producer.send({ topic, messages: batch });
+      });
     }
   } finally {
     await producer.disconnect();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { KafkaRetriableException } from '@nestjs/microservices';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,16 @@ import { createEventEnvelope, traceKafkaHandler, traceKafkaProducer } from '@hul
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 
-const TOPICS = ['spec.plain', 'spec.link', 'spec.envelope', 'spec.malformed', 'spec.batch', 'spec.failing'];
+const TOPICS = [
+  'spec.plain',
+  'spec.link',
+  'spec.envelope',
+  'spec.malformed',
+  'spec.batch',
+  'spec.failing',
+  'spec.retriable',
+  'spec.disabled',
+];
 
 /** Run a consumer of `topic` until `count` messages went through `handler`; resolves with its results. */
 async function consume<R>(
@@ -223,6 +233,38 @@ describe('traceKafkaHandler and traceKafkaProducer with kafkajs, on a Kafka-prot
     expect(consumerSpan).toHaveStatus('error');
     expect(consumerSpan).toHaveAttributes({ 'error.type': 'RangeError', 'operation.result': 'error' });
     expect(consumerSpan.events.filter((event) => event.name === 'exception')).toHaveLength(1);
+  });
+
+  it('marks a KafkaRetriableException as retriable', async () => {
+    await producer.send({ topic: 'spec.retriable', messages: [{ value: 'x' }] });
+    const [result] = await consume(
+      kafka,
+      'spec.retriable',
+      1,
+      traceKafkaHandler(async () => {
+        throw new KafkaRetriableException('essay store unavailable');
+      }),
+    );
+    expect(result).toBeInstanceOf(KafkaRetriableException);
+    expect(spans.one('kafka.consume.spec.retriable')).toHaveAttributes({
+      'messaging.kafka.retriable': true,
+      'error.type': 'KafkaRetriableException',
+    });
+  });
+
+  it('makes no span and writes no header for a disabled topic', async () => {
+    const options = { disabledTopics: ['spec.disabled'] };
+    await traceOperation('essay.publish', () =>
+      traceKafkaProducer(producer, options).send({ topic: 'spec.disabled', messages: [{ value: 'x' }] }),
+    );
+    const [headers] = await consume(
+      kafka,
+      'spec.disabled',
+      1,
+      traceKafkaHandler(async ({ message }: EachMessagePayload) => Object.keys(message.headers ?? {}), options),
+    );
+    expect(headers).toEqual([]);
+    expect(spans.all().map((span) => span.name)).toEqual(['essay.publish']);
   });
 
   it('gives a batch one CONSUMER span with the message count and one link per traced message', async () => {

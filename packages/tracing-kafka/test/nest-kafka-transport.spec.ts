@@ -8,7 +8,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { SpanKind } from '@opentelemetry/api';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { Observable, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { Observable, TimeoutError, firstValueFrom, lastValueFrom, timeout, toArray } from 'rxjs';
 import { Traced, traceOperation, withCorrelationId } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TraceKafka, TracedClientKafka, traceMicroservice } from '@huleedu/nest-tracing-kafka';
@@ -17,6 +17,8 @@ import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-bro
 
 const CLIENT = Symbol('KAFKA_CLIENT');
 const TOPICS = [
+  'essay.slow',
+  'essay.slow.reply',
   'essay.checked',
   'essay.failing',
   'essay.count',
@@ -68,6 +70,13 @@ class EssayHandlers {
   @TraceKafka()
   count(@Payload() event: { text: string }): { words: number } {
     return { words: event.text.split(/\s+/).length };
+  }
+
+  @MessagePattern<string>('essay.slow')
+  @TraceKafka()
+  async slow(@Payload() event: { delayMs: number }): Promise<{ done: boolean }> {
+    await new Promise((resolve) => setTimeout(resolve, event.delayMs));
+    return { done: true };
   }
 
   @MessagePattern<string>('essay.words')
@@ -129,6 +138,7 @@ describe('Nest Kafka transport: traceMicroservice, @TraceKafka and TracedClientK
     client = moduleRef.get(CLIENT);
     client.subscribeToResponseOf('essay.count');
     client.subscribeToResponseOf('essay.words');
+    client.subscribeToResponseOf('essay.slow');
     await client.connect();
     events = moduleRef.get(EssayEvents);
     spans = moduleRef.get(TestSpans);
@@ -214,6 +224,17 @@ describe('Nest Kafka transport: traceMicroservice, @TraceKafka and TracedClientK
     });
     await reader.disconnect();
     expect(traceparent).toBe(`00-${consumer.spanContext().traceId}-${consumer.spanContext().spanId}-01`);
+  });
+
+  it('send with a timeout: the CLIENT span ends as cancelled when no reply came in time', async () => {
+    await expect(
+      firstValueFrom(client.send('essay.slow', { delayMs: 1500 }).pipe(timeout(200))),
+    ).rejects.toBeInstanceOf(TimeoutError);
+    const request = await waitForSpan(spans, 'kafka.request.essay.slow');
+    expect(request).toHaveAttributes({ 'operation.result': 'cancelled' });
+    // the handler still finishes, in the requester's trace
+    const consumer = await waitForSpan(spans, 'kafka.consume.essay.slow');
+    expect(consumer).toBeChildOf(request);
   });
 
   it('a multi-emission Observable handler: every value reaches the requester and the span ends once', async () => {

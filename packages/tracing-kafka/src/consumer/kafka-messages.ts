@@ -83,28 +83,41 @@ function kafkaAttributes(partition: number, message: KafkaMessageLike): Attribut
  * for raw kafkajs messages the value is parsed as JSON only when something reads `payload` (the
  * envelope lookup, an attributes extractor), and at most once.
  */
+class KafkaConsumedMessage implements ConsumedMessage {
+  readonly system = 'kafka';
+  readonly headers: Record<string, unknown> | undefined;
+  readonly attributes: Attributes;
+  private decoded: boolean;
+  private decodedPayload: unknown;
+
+  constructor(
+    readonly destination: string,
+    partition: number,
+    private readonly message: KafkaMessageLike,
+    decoded: { payload: unknown } | undefined,
+  ) {
+    this.headers = message.headers;
+    this.attributes = kafkaAttributes(partition, message);
+    this.decoded = decoded !== undefined;
+    this.decodedPayload = decoded?.payload;
+  }
+
+  get payload(): unknown {
+    if (!this.decoded) {
+      this.decoded = true;
+      this.decodedPayload = decodeJsonObject(this.message.value);
+    }
+    return this.decodedPayload;
+  }
+}
+
 export function consumedKafkaMessage(
   topic: string,
   partition: number,
   message: KafkaMessageLike,
   decoded?: { payload: unknown },
 ): ConsumedMessage {
-  let payload: unknown;
-  let parsed = decoded !== undefined;
-  if (decoded) payload = decoded.payload;
-  return {
-    system: 'kafka',
-    destination: topic,
-    headers: message.headers,
-    get payload(): unknown {
-      if (!parsed) {
-        parsed = true;
-        payload = decodeJsonObject(message.value);
-      }
-      return payload;
-    },
-    attributes: kafkaAttributes(partition, message),
-  };
+  return new KafkaConsumedMessage(topic, partition, message, decoded);
 }
 
 export function consumedKafkaBatch(payload: EachBatchPayloadLike): ConsumedBatch {

@@ -1,6 +1,12 @@
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import type { Context, SpanContext } from '@opentelemetry/api';
-import { extractTraceContext, getCorrelationId, recordCarrierGetter, setCorrelationId } from '@huleedu/nest-tracing';
+import {
+  extractTraceContext,
+  getCorrelationId,
+  recordCarrierGetter,
+  reportTelemetryFault,
+  setCorrelationId,
+} from '@huleedu/nest-tracing';
 import type { ConsumedMessage } from './consumed-message.js';
 
 type Carrier = Record<string, unknown>;
@@ -18,6 +24,15 @@ function correlationIn(carrier: Carrier | undefined): string | undefined {
     if (typeof value === 'string' && value.length > 0) return value;
   }
   return undefined;
+}
+
+function extractFromHeaders(headers: Carrier): Context {
+  try {
+    return propagation.extract(ROOT_CONTEXT, headers, recordCarrierGetter);
+  } catch (error) {
+    reportTelemetryFault('Kafka consumer', 'Could not read trace context from message headers', error);
+    return ROOT_CONTEXT;
+  }
 }
 
 /** What a consumed message says about where it came from. */
@@ -42,7 +57,8 @@ export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolea
   const envelope =
     envelopeMetadata && (!headerParent || headerCorrelation === undefined) ? asRecord(message.payload) : undefined;
   const metadata = asRecord(envelope?.metadata);
-  let context = headerParent ? extractTraceContext(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
+  // the headers' correlation id is read above, so they go straight to the propagators
+  let context = headerParent ? extractFromHeaders(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
   const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);
   // set unless the baggage that came with the message already carries it
   if (correlationId !== undefined && getCorrelationId(context) !== correlationId) {

@@ -69,7 +69,13 @@ export function consumedFromRpcContext(
     const attributes = { ...consumed.attributes };
     if (typeof server.groupId === 'string') attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = server.groupId;
     if (typeof server.clientId === 'string') attributes[MessagingAttributes.CLIENT_ID] = server.clientId;
-    return { ...consumed, payload: consumed.payload, attributes };
+    return {
+      system: consumed.system,
+      destination: consumed.destination,
+      headers: consumed.headers,
+      payload: consumed.payload,
+      attributes,
+    };
   }
   let destination: unknown;
   let headers: Record<string, unknown> | undefined;

@@ -1,13 +1,19 @@
 import type { EachMessagePayload, Kafka } from 'kafkajs';
+import { spin } from '../macro/cpu-work.js';
 
-/** The work every consumer does per message, traced or not: parse the envelope, checksum its text. */
-export function handleEssayMessage({ message }: EachMessagePayload): Promise<void> {
-  const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data?: { text?: string } };
-  const text = envelope.data?.text ?? '';
-  let checksum = 0;
-  for (let index = 0; index < text.length; index += 1) checksum = (checksum * 31 + text.charCodeAt(index)) | 0;
-  lastChecksum = checksum;
-  return Promise.resolve();
+/**
+ * The work every consumer does per message, traced or not: parse the envelope, checksum its text,
+ * and (with `--handler-work-us`) a fixed CPU loop standing in for the handler's business work.
+ */
+export function essayHandler(workIterations: number): (payload: EachMessagePayload) => Promise<void> {
+  return function handleEssayMessage({ message }: EachMessagePayload): Promise<void> {
+    const envelope = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data?: { text?: string } };
+    const text = envelope.data?.text ?? '';
+    let checksum = 0;
+    for (let index = 0; index < text.length; index += 1) checksum = (checksum * 31 + text.charCodeAt(index)) | 0;
+    lastChecksum = workIterations > 0 ? checksum ^ spin(workIterations) : checksum;
+    return Promise.resolve();
+  };
 }
 
 /** Keeps the checksum observable, so the work cannot be optimised away. */

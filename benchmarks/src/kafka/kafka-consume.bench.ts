@@ -9,7 +9,8 @@ import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-bro
 import { machineInfo } from '../machine-info.js';
 import { argument } from '../micro/child-phase.js';
 import { DiscardingSpanExporter } from '../micro/discarding.exporter.js';
-import { consumeTopic, handleEssayMessage, lastChecksum } from './consume-run.js';
+import { calibrate } from '../macro/cpu-work.js';
+import { consumeTopic, essayHandler, lastChecksum } from './consume-run.js';
 import { formatRounds, formatSummary, summarize } from './kafka-report.js';
 import type { ConsumeVariant, RoundResult } from './kafka-report.js';
 
@@ -24,8 +25,14 @@ const messages = Number(argument('messages') ?? 20_000);
 const rounds = Number(argument('rounds') ?? 6);
 const warmupRounds = Number(argument('warmup') ?? 1);
 const batchSize = Number(argument('batch') ?? 500);
+/** Microseconds of CPU work per message on top of parsing (0: the parse and checksum only). */
+const handlerWorkUs = Number(argument('handler-work-us') ?? 0);
 const TOPICS: Record<ConsumeVariant, string> = { untraced: 'bench.essays.untraced', traced: 'bench.essays.traced' };
-const RESULTS = new URL('../../results/kafka-latest.json', import.meta.url);
+
+const RESULTS = new URL(
+  handlerWorkUs > 0 ? `../../results/kafka-work-${handlerWorkUs}us-latest.json` : '../../results/kafka-latest.json',
+  import.meta.url,
+);
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
@@ -79,6 +86,9 @@ async function main(): Promise<void> {
   const broker = await startBroker();
   const runId = randomUUID().slice(0, 8);
   const kafka = new Kafka({ clientId: `kafka-bench-${runId}`, brokers: broker.brokers, logLevel: logLevel.NOTHING });
+  const workIterations = handlerWorkUs > 0 ? calibrate(handlerWorkUs / 1000) : 0;
+  if (handlerWorkUs > 0) out(`handler work: ${workIterations} iterations of the CPU loop (about ${handlerWorkUs} µs)`);
+  const handleEssayMessage = essayHandler(workIterations);
   const handlers: Record<ConsumeVariant, typeof handleEssayMessage> = {
     untraced: handleEssayMessage,
     traced: traceKafkaHandler(handleEssayMessage),
@@ -112,7 +122,16 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'kafka-consume',
     machine: info,
-    settings: { messages, rounds, warmupRounds, batchSize, topics: TOPICS, startupMs: broker.startupMs },
+    settings: {
+      messages,
+      rounds,
+      warmupRounds,
+      batchSize,
+      handlerWorkUs,
+      workIterations,
+      topics: TOPICS,
+      startupMs: broker.startupMs,
+    },
     summary,
     rounds: results,
     spansExported: exporter.exported,

@@ -7,10 +7,19 @@ const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'];
 const KEY_ATTRIBUTES = [
   'http.route',
   'http.response.status_code',
-  'correlation_id',
   'user.id',
   'file.size',
   'content.id',
+  'messaging.destination.name',
+  'essay.id',
+  'essay.state.from',
+  'essay.state.to',
+  'spellcheck.error_count',
+  'batch.id',
+  'batch.completion',
+  'cj.pair.id',
+  'cj.score',
+  'llm.judgement.winner_id',
 ] as const;
 
 export const serviceName = (span: ReceivedSpan): string => {
@@ -71,4 +80,27 @@ export function formatTrace(trace: readonly ReceivedSpan[]): string {
   };
   roots.forEach((root, index) => walk(root, '', index === roots.length - 1));
   return lines.join('\n');
+}
+
+/**
+ * One line about a trace: its id, its span count per service (in the order the services first appear) and
+ * the `correlation_id` values its spans carry (one when the correlation id went all the way through).
+ */
+export function summarizeTrace(trace: readonly ReceivedSpan[]): string {
+  const counts = servicesOf(trace).map(
+    (service) => `${service} ${trace.filter((span) => serviceName(span) === service).length}`,
+  );
+  const correlationIds = [
+    ...new Set(
+      trace.map((span) => {
+        const id = span.attributes['correlation_id'];
+        return id === undefined ? '(none)' : typeof id === 'string' ? id : JSON.stringify(id);
+      }),
+    ),
+  ];
+  const correlation =
+    correlationIds.length === 1
+      ? `correlation_id ${correlationIds[0]} on every span`
+      : `correlation_id values: ${correlationIds.join(', ')}`;
+  return `trace ${trace[0]?.traceId ?? '(none)'}: ${trace.length} spans (${counts.join(', ')}); ${correlation}`;
 }

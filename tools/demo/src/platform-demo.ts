@@ -1,105 +1,90 @@
 /**
- * `npm run demo`, second part: one request followed across the HTTP services. Starts an OTLP receiver and
- * the API gateway, the file service and the content service as separate processes (built `dist/main.js`,
- * free ports on 127.0.0.1) exporting their spans to it, uploads an essay through the gateway and reads it
- * back, stops the services (SIGTERM: they flush their spans on the way out) and prints what arrived as
- * one cross-service tree per trace. Exits 1, with the reason, if any step fails; never waits unbounded.
+ * `npm run demo`, second part: one upload followed across HTTP and Kafka. Starts an OTLP receiver, the Kafka
+ * test broker (mokapi from the `go-mokapi` package, or the cluster in `KAFKA_BROKERS`) and eight services as
+ * separate processes (built `dist/main.js`, free ports on 127.0.0.1) exporting their spans to it: the API
+ * gateway, file, content, essay lifecycle and spellchecker services (the essay pipeline) and the batch
+ * orchestrator, CJ assessment and LLM provider services (the assessment side). Uploads an essay through the
+ * gateway and publishes one `batch.registered` event, waits until the essay lifecycle's completion span and
+ * the orchestrator's `batch.completed` span arrived, stops everything (SIGTERM: the services flush their spans
+ * on the way out) and prints both traces as cross-service trees, each with a summary line. Exits 1, with the
+ * reason, if any step fails; never waits unbounded, and leaves no process behind.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
-import { formatTrace, groupByTrace, serviceName, servicesOf } from './cross-service-tree.js';
+import type { KafkaTestBroker } from '../../kafka-broker/kafka-test-broker.js';
+import { formatTrace, summarizeTrace } from './cross-service-tree.js';
+import { publishBatchRegistered, startDemoBroker } from './demo-kafka.js';
+import type { DemoBatch } from './demo-kafka.js';
+import { expectedTraces, missingFromTraces, pipelinesFinished, traceOf } from './expected-traces.js';
+import { describeResult, expectStatus, request } from './http-request.js';
 import { freePorts, spawnService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
 
 /** A user of sample-services/api-gateway/src/auth/bearer-tokens.ts. */
 const BEARER_TOKEN = 'teacher-token';
-const CORRELATION_ID = 'demo-upload-1';
+const UPLOAD_CORRELATION_ID = 'demo-upload-1';
+const BATCH_CORRELATION_ID = 'demo-batch-1';
 const ESSAY = {
   fileName: 'summer-holiday.txt',
   contentType: 'text/plain',
-  text: 'My summer holiday was quiet. We read books by the river.',
+  text: 'My sumer holiday was quiet. We red books by the river.',
+};
+const BATCH: DemoBatch = {
+  // New per run: on a real cluster (KAFKA_BROKERS) an older run's batch could still be in the topic.
+  batch_id: `demo-batch-${randomUUID().slice(0, 8)}`,
+  essays: [
+    { essay_id: 'essay-a', text: 'Short.' },
+    { essay_id: 'essay-b', text: 'A somewhat longer essay.' },
+    { essay_id: 'essay-c', text: 'The longest essay of the three in this batch.' },
+  ],
 };
 
-const HEALTH_TIMEOUT_MS = 20_000;
-const REQUEST_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 30_000;
+/** From the upload and the batch event to the last span of their pipelines. */
+const PIPELINE_TIMEOUT_MS = 30_000;
 const KILL_AFTER_MS = 5_000;
 const SPANS_TIMEOUT_MS = 5_000;
 const RECEIVER_STOP_TIMEOUT_MS = 2_000;
 /** How much of each service's output a failure shows. */
 const SERVICE_OUTPUT_CHARS = 2_000;
-/** The whole demo: past this, the services are killed and the demo fails. */
-const DEMO_TIMEOUT_MS = 60_000;
+/** The whole demo: past this, the services and the broker are killed and the demo fails. */
+const DEMO_TIMEOUT_MS = 90_000;
+/** What the essay lifecycle and the spellchecker log once their consumer group joined. */
+const LISTENING_ON_KAFKA = /listening on Kafka/;
+/** What the three assessment services log once they consume. */
+const CONSUMING = /consuming from/;
+
+const EXPECTED = expectedTraces(BATCH.batch_id);
+const finished = (spans: readonly ReceivedSpan[]): boolean => pipelinesFinished(EXPECTED, spans);
+const missing = (spans: readonly ReceivedSpan[]): string[] => missingFromTraces(EXPECTED, spans);
 
 function print(text = ''): void {
   process.stdout.write(`${text}\n`);
 }
 
-interface HttpResult {
-  status: number;
-  statusText: string;
-  correlationId: string | null;
-  body: unknown;
-}
-
-async function request(url: string, init: RequestInit): Promise<HttpResult> {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text.
-  }
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    correlationId: response.headers.get('x-correlation-id'),
-    body,
-  };
-}
-
-function printResult(label: string, result: HttpResult): void {
-  print(`${label} -> ${result.status} ${result.statusText}  x-correlation-id: ${result.correlationId ?? '(none)'}`);
-  print(`  ${JSON.stringify(result.body)}`);
-}
-
-function expectStatus(label: string, result: HttpResult, status: number): void {
-  if (result.status !== status) {
-    throw new Error(`${label} answered ${result.status}, expected ${status}: ${JSON.stringify(result.body)}`);
-  }
-}
-
-/** A trace is complete when it has its root span and every other span's parent arrived too. */
-function isComplete(trace: readonly ReceivedSpan[]): boolean {
-  const ids = new Set(trace.map((span) => span.spanId));
-  return (
-    trace.some((span) => span.parentSpanId === '') &&
-    trace.every((span) => span.parentSpanId === '' || ids.has(span.parentSpanId))
-  );
-}
-
-/** The trace holding the first span `isAnchor` picks (empty if none arrived). */
-function traceOf(spans: readonly ReceivedSpan[], isAnchor: (span: ReceivedSpan) => boolean): ReceivedSpan[] {
-  const anchor = spans.find(isAnchor);
-  return anchor ? spans.filter((span) => span.traceId === anchor.traceId) : [];
-}
-
 const services: ServiceProcess[] = [];
+let broker: KafkaTestBroker | undefined;
 const killAll = (): void => services.forEach((service) => service.kill());
-// Whatever happens (an uncaught error, process.exit), no service outlives the demo.
+// Whatever happens (an uncaught error, process.exit, Ctrl-C), no service outlives the demo; the broker's
+// mokapi process is killed by its own exit handler (tools/kafka-broker/mokapi-process.ts).
 process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const watchdog = setTimeout(() => {
   process.stderr.write(`platform demo failed: it did not finish within ${DEMO_TIMEOUT_MS} ms.\n`);
-  killAll();
   process.exit(1);
 }, DEMO_TIMEOUT_MS);
 
+const startedAt = performance.now();
+const elapsed = (): string => `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
 const receiver = await new OtlpTraceReceiver().start();
 try {
-  print('nest-tracing demo: one request across api-gateway, file-service and content-service');
+  print('nest-tracing demo: one upload through HTTP and Kafka, and one batch through the assessment services');
   print();
 
+  broker = await startDemoBroker(print);
+  const kafka = { KAFKA_BROKERS: broker.brokers.join(',') };
   const [gatewayPort, filePort, contentPort] = await freePorts(3);
   const fileServiceUrl = `http://127.0.0.1:${filePort}`;
   const contentServiceUrl = `http://127.0.0.1:${contentPort}`;
@@ -110,86 +95,64 @@ try {
     NO_COLOR: '1',
   };
   // Each service joins `services` as soon as it is spawned, so that any failure from here on stops it.
-  const start = (name: string, port: number, env: Record<string, string>): ServiceProcess => {
-    const service = spawnService(name, port, { ...tracing, ...env });
+  const start = (name: string, options: { port?: number; env?: Record<string, string>; readyLine?: RegExp }) => {
+    const service = spawnService(name, { ...options, env: { ...tracing, ...options.env } });
     services.push(service);
     return service;
   };
-  const gateway = start('api-gateway', gatewayPort, {
-    FILE_SERVICE_URL: fileServiceUrl,
-    CONTENT_SERVICE_URL: contentServiceUrl,
+  const gateway = start('api-gateway', {
+    port: gatewayPort,
+    env: { FILE_SERVICE_URL: fileServiceUrl, CONTENT_SERVICE_URL: contentServiceUrl },
   });
-  start('file-service', filePort, { CONTENT_SERVICE_URL: contentServiceUrl });
-  start('content-service', contentPort, {});
-  await Promise.all(services.map((service) => service.waitUntilHealthy(HEALTH_TIMEOUT_MS)));
-  print(`Services: ${services.map((service) => `${service.name} ${service.url}`).join(', ')}`);
+  start('file-service', { port: filePort, env: { ...kafka, CONTENT_SERVICE_URL: contentServiceUrl } });
+  start('content-service', { port: contentPort });
+  start('essay-lifecycle-service', { env: kafka, readyLine: LISTENING_ON_KAFKA });
+  start('spellchecker-service', { env: kafka, readyLine: LISTENING_ON_KAFKA });
+  start('batch-orchestrator-service', { env: kafka, readyLine: CONSUMING });
+  start('cj-assessment-service', { env: kafka, readyLine: CONSUMING });
+  start('llm-provider-service', { env: kafka, readyLine: CONSUMING });
+  await Promise.all(services.map((service) => service.waitUntilReady(READY_TIMEOUT_MS)));
+  print(`Services ready after ${elapsed()}: ${services.map((service) => `${service.name} ${service.url}`).join(', ')}`);
   print(`Spans go over OTLP/HTTP to ${receiver.endpoint}`);
   print();
 
-  const uploadLabel = 'POST /essays';
+  const uploadLabel = EXPECTED[0].label;
   const upload = await request(`${gateway.url}/essays`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${BEARER_TOKEN}`,
       'content-type': 'application/json',
-      'x-correlation-id': CORRELATION_ID,
+      'x-correlation-id': UPLOAD_CORRELATION_ID,
     },
     body: JSON.stringify(ESSAY),
   });
-  printResult(uploadLabel, upload);
+  print(describeResult(uploadLabel, upload));
   expectStatus(uploadLabel, upload, 201);
-  const { contentId } = upload.body as { contentId?: unknown };
-  if (typeof contentId !== 'string') throw new Error(`${uploadLabel} answered no content id.`);
+  await publishBatchRegistered(broker.brokers, BATCH, BATCH_CORRELATION_ID);
+  print(`${EXPECTED[1].label} published (${BATCH.essays.length} essays, correlation_id ${BATCH_CORRELATION_ID})`);
 
-  const readLabel = `GET /essays/${contentId}`;
-  const read = await request(`${gateway.url}/essays/${encodeURIComponent(contentId)}`, {
-    headers: { authorization: `Bearer ${BEARER_TOKEN}` },
-  });
-  printResult(readLabel, read);
-  expectStatus(readLabel, read, 200);
-  if ((read.body as { text?: unknown }).text !== ESSAY.text) {
-    throw new Error(`${readLabel} did not answer the uploaded text.`);
-  }
-
+  await receiver.waitFor(finished, PIPELINE_TIMEOUT_MS).catch(() => undefined);
+  print(`Pipelines ${finished(receiver.spans) ? 'finished' : 'NOT finished'} after ${elapsed()}`);
   await Promise.all(services.map((service) => service.stop(KILL_AFTER_MS)));
-
-  const expected = [
-    {
-      label: uploadLabel,
-      anchor: (span: ReceivedSpan) => span.attributes['correlation_id'] === CORRELATION_ID,
-      services: ['api-gateway', 'file-service', 'content-service'],
-    },
-    {
-      label: readLabel,
-      anchor: (span: ReceivedSpan) =>
-        span.name === 'gateway.route.read_essay' && span.attributes['essay.id'] === contentId,
-      services: ['api-gateway', 'content-service'],
-    },
-  ];
-  /** What is still missing from the two requests' traces, or nothing once both arrived whole. */
-  const missing = (spans: readonly ReceivedSpan[]): string[] =>
-    expected.flatMap(({ label, anchor, services: names }) => {
-      const trace = traceOf(spans, anchor);
-      if (trace.length === 0) return [`the trace of ${label}`];
-      const absent = names.filter((name) => !trace.some((span) => serviceName(span) === name));
-      if (absent.length > 0) return [`the ${absent.join(' and ')} spans of ${label}`];
-      return isComplete(trace) ? [] : [`some spans of ${label} (a parent span is missing)`];
-    });
   await receiver.waitFor((spans) => missing(spans).length === 0, SPANS_TIMEOUT_MS).catch(() => undefined);
 
-  print();
-  print(`Spans received (${receiver.spans.length}), one tree per trace:`);
-  for (const trace of groupByTrace(receiver.spans)) {
+  for (const { label, anchor } of EXPECTED) {
+    const trace = traceOf(receiver.spans, anchor);
+    if (trace.length === 0) continue;
     print();
-    print(`trace ${trace[0].traceId}: ${trace.length} spans from ${servicesOf(trace).join(', ')}`);
+    print(`${label}:`);
     print(formatTrace(trace));
+    print(summarizeTrace(trace));
   }
   const stillMissing = missing(receiver.spans);
   if (stillMissing.length > 0) {
     throw new Error(
-      `${stillMissing.join('; ')} did not arrive within ${SPANS_TIMEOUT_MS} ms after the services stopped.`,
+      `${stillMissing.join('; ')} did not arrive within ${PIPELINE_TIMEOUT_MS} ms of the upload ` +
+        `(${receiver.spans.length} spans arrived in all).`,
     );
   }
+  print();
+  print(`Done in ${elapsed()}.`);
 } catch (error) {
   process.exitCode = 1;
   process.stderr.write(`\nplatform demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -204,6 +167,7 @@ try {
   }
 } finally {
   await Promise.all(services.map((service) => service.stop(KILL_AFTER_MS)));
+  await broker?.stop();
   await Promise.race([receiver.stop(), delay(RECEIVER_STOP_TIMEOUT_MS, undefined, { ref: false })]);
   // Not cleared: should anything still hold the process open, the watchdog ends it.
   watchdog.unref();

@@ -16,12 +16,15 @@ const HEALTH_REQUEST_TIMEOUT_MS = 1000;
 /** A sample service running as its own Node.js process. */
 export interface ServiceProcess {
   readonly name: string;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `(Kafka only)` for a service without an HTTP server. */
   readonly url: string;
   /** What the process wrote to stdout and stderr (the last 20 000 characters). */
   output(): string;
-  /** Resolve once `GET /health` answers 200; reject if the process exits first or `timeoutMs` passes. */
-  waitUntilHealthy(timeoutMs: number): Promise<void>;
+  /**
+   * Resolve once the service is ready: `GET /health` answers 200 or, for a service started with a `readyLine`,
+   * its output matches that line. Reject if the process exits first or `timeoutMs` passes.
+   */
+  waitUntilReady(timeoutMs: number): Promise<void>;
   /** SIGTERM, then wait for the exit (the service flushes its spans on the way out); SIGKILL after `killAfterMs`. */
   stop(killAfterMs: number): Promise<void>;
   /** SIGKILL at once, without waiting (for `process.on('exit')`). */
@@ -70,17 +73,31 @@ async function answersHealth(url: string): Promise<boolean> {
   }
 }
 
+/** How to start a service. */
+export interface SpawnServiceOptions {
+  /** `PORT` for an HTTP service. Default: none (a Kafka service without an HTTP server). */
+  readonly port?: number;
+  /** More environment variables (upstream URLs, `KAFKA_BROKERS`, `OTEL_*`). */
+  readonly env: Record<string, string>;
+  /**
+   * For a service without an HTTP server: ready once its output matches this line (such as
+   * `/listening on Kafka/`) instead of once `GET /health` answers 200.
+   */
+  readonly readyLine?: RegExp;
+}
+
 /**
- * Start `node sample-services/<name>/dist/main.js` with `PORT=port` and `env`, without waiting for it. Throws
- * if the service is not built.
+ * Start `node sample-services/<name>/dist/main.js` with `options.env` (and `PORT`), without waiting for it.
+ * Throws if the service is not built.
  */
-export function spawnService(name: string, port: number, env: Record<string, string>): ServiceProcess {
-  const url = `http://127.0.0.1:${port}`;
+export function spawnService(name: string, options: SpawnServiceOptions): ServiceProcess {
+  const { port, env, readyLine } = options;
+  const url = port === undefined ? '(Kafka only)' : `http://127.0.0.1:${port}`;
   const main = resolve(ROOT_DIR, 'sample-services', name, 'dist/main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: build the workspace first (npx tsc -b).`);
   const child = spawn(process.execPath, [main], {
     cwd: ROOT_DIR,
-    env: { ...inheritedEnv(), PORT: String(port), ...env },
+    env: { ...inheritedEnv(), ...(port === undefined ? {} : { PORT: String(port) }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -94,14 +111,16 @@ export function spawnService(name: string, port: number, env: Record<string, str
     spawnError = error;
   });
 
-  const waitUntilHealthy = async (timeoutMs: number): Promise<void> => {
+  const isReady = readyLine ? async () => readyLine.test(output) : () => answersHealth(url);
+  const readiness = readyLine ? `logged ${String(readyLine)}` : `answered ${url}/health`;
+  const waitUntilReady = async (timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
-    while (!(await answersHealth(url))) {
+    while (!(await isReady())) {
       if (spawnError) throw new Error(`${name} could not be started: ${spawnError.message}`);
       if (exited(child)) {
-        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it answered ${url}/health.`);
+        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it ${readiness}.`);
       }
-      if (Date.now() > deadline) throw new Error(`${name} did not answer ${url}/health within ${timeoutMs} ms.`);
+      if (Date.now() > deadline) throw new Error(`${name} had not ${readiness} within ${timeoutMs} ms.`);
       await delay(HEALTH_POLL_INTERVAL_MS);
     }
   };
@@ -122,5 +141,5 @@ export function spawnService(name: string, port: number, env: Record<string, str
     if (!exited(child)) child.kill('SIGKILL');
   };
 
-  return { name, url, output: () => output, waitUntilHealthy, stop, kill };
+  return { name, url, output: () => output, waitUntilReady, stop, kill };
 }

@@ -175,9 +175,10 @@ function tracedSend(
       else if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, result);
       span.end();
     };
-    const subscription = context
-      .with(trace.setSpan(parent, span), () => send(pattern, withTransportHeaders(system, data)))
-      .subscribe({
+    // subscribe in the span's context too: Nest's `send()` is cold and builds the packet (running the
+    // dispatch hook that writes the Redis/TCP metadata) only on subscription, after `connect()`
+    const subscription = context.with(trace.setSpan(parent, span), () =>
+      send(pattern, withTransportHeaders(system, data)).subscribe({
         next: (value) => {
           replied = true;
           subscriber.next(value);
@@ -190,7 +191,8 @@ function tracedSend(
           end(OperationResult.SUCCESS);
           subscriber.complete();
         },
-      });
+      }),
+    );
     return () => {
       subscription.unsubscribe();
       end(replied ? OperationResult.SUCCESS : OperationResult.CANCELLED);

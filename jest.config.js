@@ -8,6 +8,7 @@ const workspaceSources = {
   '^@huleedu/nest-tracing$': '<rootDir>/packages/tracing/src/index.ts',
   '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
   '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
+  '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
 };
 
 export default {

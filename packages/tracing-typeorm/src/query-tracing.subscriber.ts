@@ -1,0 +1,284 @@
+import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { AttributeNames, PACKAGE_VERSION, getCorrelationId } from '@huleedu/nest-tracing';
+import type {
+  AfterQueryEvent,
+  BeforeQueryEvent,
+  DataSource,
+  EntitySubscriberInterface,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+  TransactionStartEvent,
+} from 'typeorm';
+import { sanitiseSql, summariseSql, truncate } from './sql-summary.js';
+import type { ResolvedTypeOrmTracingOptions } from './typeorm-tracing.options.js';
+
+export const TRACER_NAME = '@huleedu/nest-tracing-typeorm';
+
+/** Database semantic-convention attribute names (semconv 1.36, stable database conventions). */
+export const DbAttributes = {
+  SYSTEM_NAME: 'db.system.name',
+  NAMESPACE: 'db.namespace',
+  COLLECTION_NAME: 'db.collection.name',
+  OPERATION_NAME: 'db.operation.name',
+  QUERY_TEXT: 'db.query.text',
+  QUERY_PARAMETER_PREFIX: 'db.query.parameter.',
+  RESPONSE_RETURNED_ROWS: 'db.response.returned_rows',
+  RESPONSE_STATUS_CODE: 'db.response.status_code',
+  SERVER_ADDRESS: 'server.address',
+  SERVER_PORT: 'server.port',
+  ERROR_TYPE: 'error.type',
+  /** Not semconv (there is none for transactions yet): `commit` or `rollback`. */
+  TRANSACTION_OUTCOME: 'db.transaction.outcome',
+} as const;
+
+interface PendingQuery {
+  readonly query: string;
+  readonly parameters: unknown;
+  readonly span: Span;
+  readonly startedAt: number;
+}
+
+/** `db.system.name` for TypeORM's driver types (the well-known values of the semantic conventions). */
+function systemName(type: string): string {
+  switch (type) {
+    case 'postgres':
+    case 'aurora-postgres':
+    case 'cockroachdb':
+      return 'postgresql';
+    case 'mysql':
+    case 'aurora-mysql':
+      return 'mysql';
+    case 'mariadb':
+      return 'mariadb';
+    case 'better-sqlite3':
+    case 'sqlite':
+    case 'sqljs':
+      return 'sqlite';
+    case 'mssql':
+      return 'microsoft.sql_server';
+    case 'oracle':
+      return 'oracle.db';
+    default:
+      return type;
+  }
+}
+
+/** Connection attributes of a data source, read once: system, database, host and port (from `url` too). */
+export function connectionAttributes(dataSource: DataSource): Attributes {
+  const options = dataSource.options as {
+    type: string;
+    database?: unknown;
+    host?: unknown;
+    port?: unknown;
+    url?: unknown;
+  };
+  const attributes: Attributes = { [DbAttributes.SYSTEM_NAME]: systemName(options.type) };
+  let { database, host, port } = options;
+  if (typeof options.url === 'string') {
+    try {
+      const url = new URL(options.url);
+      host ??= url.hostname;
+      port ??= url.port ? Number(url.port) : undefined;
+      database ??= url.pathname.replace(/^\//, '') || undefined;
+    } catch {
+      // not a URL: nothing more to learn from it
+    }
+  }
+  if (typeof database === 'string' && database.length > 0) attributes[DbAttributes.NAMESPACE] = database;
+  if (typeof host === 'string' && host.length > 0) attributes[DbAttributes.SERVER_ADDRESS] = host;
+  if (typeof port === 'number') attributes[DbAttributes.SERVER_PORT] = port;
+  return attributes;
+}
+
+let cachedProvider: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+
+function tracer(): Tracer {
+  const global = trace.getTracerProvider();
+  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+  if (provider !== cachedProvider || !cachedTracer) {
+    cachedProvider = provider;
+    cachedTracer = provider.getTracer(TRACER_NAME, PACKAGE_VERSION);
+  }
+  return cachedTracer;
+}
+
+/** Rows a driver result reports: `rows` of a pg result, an array's length, or `rowCount`. */
+function returnedRows(raw: unknown): number | undefined {
+  if (Array.isArray(raw)) return raw.length;
+  const result = raw as { rows?: unknown; rowCount?: unknown; command?: unknown } | null | undefined;
+  if (Array.isArray(result?.rows) && result.command === 'SELECT') return result.rows.length;
+  return typeof result?.rowCount === 'number' ? result.rowCount : undefined;
+}
+
+/** The SQLSTATE of a driver error (pg: `code`), when there is one. */
+function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * The TypeORM subscriber behind query tracing: a CLIENT span per statement (from `beforeQuery` to
+ * `afterQuery`), child of the query runner's open transaction span or else of the active span, and
+ * a span per transaction from start to commit or rollback. Registered on a data source by
+ * `traceDataSource()` (and so by `TypeOrmTracingModule`).
+ */
+export class QueryTracingSubscriber implements EntitySubscriberInterface {
+  private readonly pending = new WeakMap<object, PendingQuery[]>();
+  private readonly transactions = new WeakMap<object, Span[]>();
+  private readonly connection: Attributes;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly options: ResolvedTypeOrmTracingOptions,
+  ) {
+    this.connection = connectionAttributes(dataSource);
+  }
+
+  private ignored(sql: string): boolean {
+    const trimmed = sql.trim();
+    for (const entry of this.options.ignore) {
+      if (typeof entry === 'string' ? entry.toLowerCase() === trimmed.toLowerCase() : entry.test(trimmed)) return true;
+    }
+    return false;
+  }
+
+  beforeQuery(event: BeforeQueryEvent): void {
+    try {
+      this.startQuery(event);
+    } catch {
+      // telemetry never breaks a query
+    }
+  }
+
+  afterQuery(event: AfterQueryEvent): void {
+    try {
+      this.endQuery(event);
+    } catch {
+      // telemetry never breaks a query
+    }
+  }
+
+  beforeTransactionStart(event: TransactionStartEvent): void {
+    if (!this.options.transactionSpans) return;
+    const stack = this.transactions.get(event.queryRunner) ?? [];
+    const enclosing = stack.at(-1);
+    const active = context.active();
+    const parent = enclosing ? trace.setSpan(active, enclosing) : active;
+    if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
+    const namespace = this.connection[DbAttributes.NAMESPACE];
+    const span = tracer().startSpan(
+      enclosing ? 'SAVEPOINT' : `TRANSACTION${typeof namespace === 'string' ? ` ${namespace}` : ''}`,
+      { kind: SpanKind.INTERNAL },
+      parent,
+    );
+    if (span.isRecording()) {
+      span.setAttributes(this.connection);
+      const correlationId = getCorrelationId(parent);
+      if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+    }
+    stack.push(span);
+    this.transactions.set(event.queryRunner, stack);
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    this.endTransaction(event.queryRunner, 'commit');
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    this.endTransaction(event.queryRunner, 'rollback');
+  }
+
+  /** A rollback is not an error of the transaction span: the error that caused it, if it escapes, is the caller's. */
+  private endTransaction(queryRunner: object, outcome: 'commit' | 'rollback'): void {
+    const span = this.transactions.get(queryRunner)?.pop();
+    if (!span) return;
+    if (span.isRecording()) span.setAttribute(DbAttributes.TRANSACTION_OUTCOME, outcome);
+    span.end();
+  }
+
+  private startQuery(event: BeforeQueryEvent): void {
+    const { query, queryRunner } = event;
+    if (this.ignored(query)) return;
+    const transaction = this.transactions.get(queryRunner)?.at(-1);
+    const active = context.active();
+    const parent = transaction ? trace.setSpan(active, transaction) : active;
+    if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
+    const summary = summariseSql(query);
+    const name = summary.collection !== undefined ? `${summary.operation} ${summary.collection}` : summary.operation;
+    const span = tracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
+    if (span.isRecording()) {
+      span.setAttributes(this.connection);
+      span.setAttribute(DbAttributes.OPERATION_NAME, summary.operation);
+      if (summary.collection !== undefined) span.setAttribute(DbAttributes.COLLECTION_NAME, summary.collection);
+      // TypeORM's own statements are parameterised; a raw query may carry literal values in its text
+      const text = Array.isArray(event.parameters) && event.parameters.length > 0 ? query : sanitiseSql(query);
+      span.setAttribute(DbAttributes.QUERY_TEXT, truncate(text, this.options.maxQueryTextLength));
+      const correlationId = getCorrelationId(parent);
+      if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+      this.recordParameters(span, summary.collection, event.parameters);
+    }
+    const queue = this.pending.get(queryRunner) ?? [];
+    queue.push({ query, parameters: event.parameters, span, startedAt: performance.now() });
+    this.pending.set(queryRunner, queue);
+  }
+
+  private recordParameters(span: Span, collection: string | undefined, parameters: unknown): void {
+    const allowed = this.options.recordParameters;
+    if (allowed.size === 0 || !Array.isArray(parameters)) return;
+    if (!allowed.has('*') && (collection === undefined || !allowed.has(collection))) return;
+    parameters.forEach((value: unknown, index) => {
+      const attribute =
+        typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+          ? value
+          : value === null || value === undefined
+            ? String(value)
+            : value instanceof Date
+              ? value.toISOString()
+              : undefined;
+      if (attribute !== undefined) {
+        span.setAttribute(
+          `${DbAttributes.QUERY_PARAMETER_PREFIX}${index}`,
+          typeof attribute === 'string' ? truncate(attribute, this.options.maxQueryTextLength) : attribute,
+        );
+      }
+    });
+  }
+
+  private endQuery(event: AfterQueryEvent): void {
+    const queue = this.pending.get(event.queryRunner);
+    if (!queue) return;
+    const index = queue.findIndex((entry) => entry.query === event.query && entry.parameters === event.parameters);
+    if (index < 0) return;
+    const [{ span, startedAt }] = queue.splice(index, 1);
+    if (span.isRecording()) {
+      if (event.success) {
+        const rows = returnedRows(event.rawResults);
+        if (rows !== undefined) span.setAttribute(DbAttributes.RESPONSE_RETURNED_ROWS, rows);
+      } else {
+        this.recordFailure(span, event.error);
+      }
+      const threshold = this.options.slowQueryThresholdMs;
+      const durationMs = event.executionTime ?? performance.now() - startedAt;
+      if (threshold !== undefined && durationMs >= threshold) {
+        span.addEvent('db.query.slow', { 'db.query.duration_ms': durationMs, 'db.query.slow_threshold_ms': threshold });
+      }
+    }
+    span.end();
+  }
+
+  /**
+   * Status ERROR with `error.type` and `db.response.status_code` (the SQLSTATE); the message is the
+   * SQLSTATE only, since driver messages can quote the offending values.
+   */
+  private recordFailure(span: Span, error: unknown): void {
+    const code = sqlState(error);
+    const type = code ?? (error instanceof Error ? error.constructor.name : '_OTHER');
+    span.setAttribute(DbAttributes.ERROR_TYPE, type);
+    if (code !== undefined) span.setAttribute(DbAttributes.RESPONSE_STATUS_CODE, code);
+    const message = code !== undefined ? `SQLSTATE ${code}` : `${type} (driver error)`;
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.addEvent('exception', { 'exception.type': type, 'exception.message': message });
+  }
+}

@@ -1,0 +1,68 @@
+/** Options of `TypeOrmTracingModule.forRoot()` and `traceDataSource()`. */
+export interface TypeOrmTracingOptions {
+  /**
+   * Make query spans only under an active span (a request, a message, a traced method), so
+   * start-up work and background housekeeping make none. Default: `false`.
+   */
+  requireParentSpan?: boolean;
+  /**
+   * Statements that make no span: exact texts (compared trimmed and case-insensitively) or regular
+   * expressions. Default: `SELECT 1`, `SELECT version()`, and statements on TypeORM's `migrations`
+   * and `typeorm_metadata` tables.
+   */
+  ignore?: ReadonlyArray<string | RegExp>;
+  /**
+   * Record parameter values as `db.query.parameter.<index>`, for statements on these tables
+   * (`db.collection.name`), or `'*'` for all. Default: none: values are never recorded.
+   */
+  recordParameters?: readonly string[];
+  /** Longest `db.query.text` kept; longer texts are cut. Default: 2048 characters. */
+  maxQueryTextLength?: number;
+  /** A query that takes at least this many milliseconds gets a `db.query.slow` event. Default: off. */
+  slowQueryThresholdMs?: number;
+  /** A span per transaction, parent of its queries. Default: `true`. */
+  transactionSpans?: boolean;
+}
+
+export interface ResolvedTypeOrmTracingOptions {
+  readonly requireParentSpan: boolean;
+  readonly ignore: ReadonlyArray<string | RegExp>;
+  readonly recordParameters: ReadonlySet<string>;
+  readonly maxQueryTextLength: number;
+  readonly slowQueryThresholdMs: number | undefined;
+  readonly transactionSpans: boolean;
+}
+
+export const DEFAULT_IGNORED_STATEMENTS: ReadonlyArray<string | RegExp> = [
+  'SELECT 1',
+  'SELECT version()',
+  /"(?:migrations|typeorm_metadata)"/,
+];
+
+function fail(problem: string): never {
+  throw new Error(`TypeOrmTracingModule: ${problem}`);
+}
+
+/** Defaults filled in; invalid values fail at start-up with what to write instead. */
+export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}): ResolvedTypeOrmTracingOptions {
+  const { maxQueryTextLength = 2048, slowQueryThresholdMs } = options;
+  if (!Number.isInteger(maxQueryTextLength) || maxQueryTextLength < 16) {
+    fail(`maxQueryTextLength must be an integer of at least 16, got ${String(maxQueryTextLength)}`);
+  }
+  if (slowQueryThresholdMs !== undefined && !(slowQueryThresholdMs >= 0)) {
+    fail(`slowQueryThresholdMs must be a number of milliseconds (0 or more), got ${String(slowQueryThresholdMs)}`);
+  }
+  for (const entry of options.ignore ?? []) {
+    if (typeof entry !== 'string' && !(entry instanceof RegExp)) {
+      fail('ignore must list SQL texts (strings) or regular expressions');
+    }
+  }
+  return {
+    requireParentSpan: options.requireParentSpan ?? false,
+    ignore: options.ignore ?? DEFAULT_IGNORED_STATEMENTS,
+    recordParameters: new Set(options.recordParameters ?? []),
+    maxQueryTextLength,
+    slowQueryThresholdMs,
+    transactionSpans: options.transactionSpans ?? true,
+  };
+}

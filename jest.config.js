@@ -9,6 +9,7 @@ const workspaceSources = {
   '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
   '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
   '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
+  '^@huleedu/sample-database$': '<rootDir>/sample-services/sample-database/src/index.ts',
 };
 
 export default {

@@ -10,6 +10,7 @@ import type {
   TransactionRollbackEvent,
   TransactionStartEvent,
 } from 'typeorm';
+import { instrumentPool, takeConnectionWait } from './pool-instrumentation.js';
 import { sanitiseSql, summariseSql, truncate } from './sql-summary.js';
 import type { ResolvedTypeOrmTracingOptions } from './typeorm-tracing.options.js';
 
@@ -28,6 +29,8 @@ export const DbAttributes = {
   SERVER_ADDRESS: 'server.address',
   SERVER_PORT: 'server.port',
   ERROR_TYPE: 'error.type',
+  /** Not semconv: how long the statement's connection waited for the pool (first statement of a checkout). */
+  CONNECTION_WAIT_TIME_MS: 'db.client.connection.wait_time_ms',
   /** Not semconv (there is none for transactions yet): `commit` or `rollback`. */
   TRANSACTION_OUTCOME: 'db.transaction.outcome',
 } as const;
@@ -134,6 +137,19 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     private readonly options: ResolvedTypeOrmTracingOptions,
   ) {
     this.connection = connectionAttributes(dataSource);
+    if (options.poolMetrics) {
+      const {
+        [DbAttributes.SERVER_ADDRESS]: host,
+        [DbAttributes.SERVER_PORT]: port,
+        [DbAttributes.NAMESPACE]: db,
+      } = this.connection;
+      const named = (dataSource.options as { name?: unknown }).name;
+      const poolName =
+        typeof named === 'string' && named !== 'default'
+          ? named
+          : `${String(host ?? 'local')}:${String(port ?? '')}/${String(db ?? '')}`;
+      instrumentPool(dataSource, poolName, options.meterProvider);
+    }
   }
 
   private ignored(sql: string): boolean {
@@ -217,6 +233,8 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       span.setAttribute(DbAttributes.QUERY_TEXT, truncate(text, this.options.maxQueryTextLength));
       const correlationId = getCorrelationId(parent);
       if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+      const waited = takeConnectionWait((queryRunner as { databaseConnection?: unknown }).databaseConnection);
+      if (waited !== undefined) span.setAttribute(DbAttributes.CONNECTION_WAIT_TIME_MS, waited);
       this.recordParameters(span, summary.collection, event.parameters);
     }
     const queue = this.pending.get(queryRunner) ?? [];

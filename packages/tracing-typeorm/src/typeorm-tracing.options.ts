@@ -1,3 +1,5 @@
+import type { MeterProvider } from '@opentelemetry/api';
+
 /** Options of `TypeOrmTracingModule.forRoot()` and `traceDataSource()`. */
 export interface TypeOrmTracingOptions {
   /**
@@ -22,6 +24,10 @@ export interface TypeOrmTracingOptions {
   slowQueryThresholdMs?: number;
   /** A span per transaction, parent of its queries. Default: `true`. */
   transactionSpans?: boolean;
+  /** Connection-pool metrics and the wait-for-a-connection time (pg pools). Default: `true`. */
+  poolMetrics?: boolean;
+  /** Where the pool metrics go. Default: the global meter provider at the time the data source is traced. */
+  meterProvider?: MeterProvider;
 }
 
 export interface ResolvedTypeOrmTracingOptions {
@@ -31,6 +37,8 @@ export interface ResolvedTypeOrmTracingOptions {
   readonly maxQueryTextLength: number;
   readonly slowQueryThresholdMs: number | undefined;
   readonly transactionSpans: boolean;
+  readonly poolMetrics: boolean;
+  readonly meterProvider: MeterProvider | undefined;
 }
 
 export const DEFAULT_IGNORED_STATEMENTS: ReadonlyArray<string | RegExp> = [
@@ -64,5 +72,7 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
     maxQueryTextLength,
     slowQueryThresholdMs,
     transactionSpans: options.transactionSpans ?? true,
+    poolMetrics: options.poolMetrics ?? true,
+    meterProvider: options.meterProvider,
   };
 }

@@ -59,7 +59,7 @@ describe('connection pool metrics and wait time', () => {
       count.map((point) => [point.attributes['db.client.connection.state'], point.value]),
     );
     expect(byState).toEqual({ idle: 2, used: 0 });
-    expect(count[0]!.attributes['db.client.connection.pool.name']).toBe('127.0.0.1:5432/test');
+    expect(count[0].attributes['db.client.connection.pool.name']).toBe('127.0.0.1:5432/test');
     expect((metrics.get('db.client.connection.max')!.dataPoints[0] as DataPoint<number>).value).toBe(2);
     expect((metrics.get('db.client.connection.pending_requests')!.dataPoints[0] as DataPoint<number>).value).toBe(0);
     const waits = metrics.get('db.client.connection.wait_time')!.dataPoints[0] as DataPoint<Histogram>;

@@ -1,5 +1,6 @@
 import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { AttributeNames, PACKAGE_VERSION, getCorrelationId } from '@huleedu/nest-tracing';
 import type {
   AfterQueryEvent,
@@ -107,6 +108,31 @@ function tracer(): Tracer {
   return cachedTracer;
 }
 
+/** Whether `@opentelemetry/instrumentation-pg` wrapped the pg client of this data source's driver. */
+function isPgInstrumented(dataSource: DataSource): boolean {
+  const pg = (dataSource.driver as { postgres?: { Client?: { prototype?: { query?: { __wrapped?: unknown } } } } })
+    .postgres;
+  return pg?.Client?.prototype?.query?.__wrapped === true;
+}
+
+const suppressedConnections = new WeakSet<object>();
+
+/**
+ * Make instrumentation-pg's statement spans non-recording on one pg client TypeORM uses: its
+ * `query` runs with tracing suppressed, so this package's span is the only one. An own property on
+ * that client instance only; the pg module and other clients are untouched.
+ */
+function suppressDriverSpans(connection: unknown): void {
+  if (typeof connection !== 'object' || connection === null || suppressedConnections.has(connection)) return;
+  const client = connection as { query?: (...args: unknown[]) => unknown };
+  const query = client.query;
+  if (typeof query !== 'function') return;
+  suppressedConnections.add(connection);
+  client.query = function (this: unknown, ...args: unknown[]): unknown {
+    return context.with(suppressTracing(context.active()), () => query.apply(this, args));
+  };
+}
+
 /** Rows a driver result reports: `rows` of a pg result, an array's length, or `rowCount`. */
 function returnedRows(raw: unknown): number | undefined {
   if (Array.isArray(raw)) return raw.length;
@@ -131,12 +157,15 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   private readonly pending = new WeakMap<object, PendingQuery[]>();
   private readonly transactions = new WeakMap<object, Span[]>();
   private readonly connection: Attributes;
+  /** instrumentation-pg patched the driver this data source uses. */
+  private readonly pgInstrumented: boolean;
 
   constructor(
     dataSource: DataSource,
     private readonly options: ResolvedTypeOrmTracingOptions,
   ) {
     this.connection = connectionAttributes(dataSource);
+    this.pgInstrumented = isPgInstrumented(dataSource);
     if (options.poolMetrics) {
       const {
         [DbAttributes.SERVER_ADDRESS]: host,
@@ -217,6 +246,10 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   private startQuery(event: BeforeQueryEvent): void {
     const { query, queryRunner } = event;
     if (this.ignored(query)) return;
+    if (this.pgInstrumented) {
+      if (this.options.instrumentationPg === 'instrumentation-pg') return;
+      suppressDriverSpans((queryRunner as { databaseConnection?: unknown }).databaseConnection);
+    }
     const transaction = this.transactions.get(queryRunner)?.at(-1);
     const active = context.active();
     const parent = transaction ? trace.setSpan(active, transaction) : active;

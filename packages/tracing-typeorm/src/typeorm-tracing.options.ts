@@ -24,6 +24,13 @@ export interface TypeOrmTracingOptions {
   slowQueryThresholdMs?: number;
   /** A span per transaction, parent of its queries. Default: `true`. */
   transactionSpans?: boolean;
+  /**
+   * When `@opentelemetry/instrumentation-pg` has patched the pg driver, which one makes the span of
+   * each statement (exactly one does): `nest-tracing` (default; pg's statement spans are suppressed
+   * on the connections TypeORM uses) or `instrumentation-pg` (this package makes transaction spans
+   * only).
+   */
+  instrumentationPg?: 'nest-tracing' | 'instrumentation-pg';
   /** Connection-pool metrics and the wait-for-a-connection time (pg pools). Default: `true`. */
   poolMetrics?: boolean;
   /** Where the pool metrics go. Default: the global meter provider at the time the data source is traced. */
@@ -37,6 +44,7 @@ export interface ResolvedTypeOrmTracingOptions {
   readonly maxQueryTextLength: number;
   readonly slowQueryThresholdMs: number | undefined;
   readonly transactionSpans: boolean;
+  readonly instrumentationPg: 'nest-tracing' | 'instrumentation-pg';
   readonly poolMetrics: boolean;
   readonly meterProvider: MeterProvider | undefined;
 }
@@ -60,6 +68,15 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
   if (slowQueryThresholdMs !== undefined && !(slowQueryThresholdMs >= 0)) {
     fail(`slowQueryThresholdMs must be a number of milliseconds (0 or more), got ${String(slowQueryThresholdMs)}`);
   }
+  if (
+    options.instrumentationPg !== undefined &&
+    options.instrumentationPg !== 'nest-tracing' &&
+    options.instrumentationPg !== 'instrumentation-pg'
+  ) {
+    fail(
+      `instrumentationPg must be 'nest-tracing' or 'instrumentation-pg', got ${JSON.stringify(options.instrumentationPg)}`,
+    );
+  }
   for (const entry of options.ignore ?? []) {
     if (typeof entry !== 'string' && !(entry instanceof RegExp)) {
       fail('ignore must list SQL texts (strings) or regular expressions');
@@ -72,6 +89,7 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
     maxQueryTextLength,
     slowQueryThresholdMs,
     transactionSpans: options.transactionSpans ?? true,
+    instrumentationPg: options.instrumentationPg ?? 'nest-tracing',
     poolMetrics: options.poolMetrics ?? true,
     meterProvider: options.meterProvider,
   };

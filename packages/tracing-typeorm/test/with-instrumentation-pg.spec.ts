@@ -57,10 +57,10 @@ describe('with @opentelemetry/instrumentation-pg active', () => {
     ['nest-tracing', 0, '@huleedu/nest-tracing-typeorm', 'SELECT'],
     ['instrumentation-pg', 1, '@opentelemetry/instrumentation-pg', 'pg.query:SELECT test'],
   ])('makes exactly one span per statement; %s wins when configured to', async (_winner, index, scope, name) => {
-    await traceOperation('content.retrieve', () => dataSources[index]!.query('SELECT now()'));
+    await traceOperation('content.retrieve', () => dataSources[index].query('SELECT now()'));
     const statements = spans.all().filter((span) => span.kind === SpanKind.CLIENT);
     expect(statements.map((span) => span.instrumentationScope.name)).toEqual([scope]);
-    expect(statements[0]!.name).toBe(name);
+    expect(statements[0].name).toBe(name);
     expect(statements[0]).toBeChildOf(spans.one('content.retrieve'));
   });
 });

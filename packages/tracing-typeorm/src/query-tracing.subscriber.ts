@@ -40,8 +40,19 @@ interface PendingQuery {
   readonly query: string;
   readonly parameters: unknown;
   readonly span: Span;
-  readonly startedAt: number;
 }
+
+/** What a statement text says, worked out once per distinct text (services repeat their statements). */
+interface StatementInfo {
+  readonly ignored: boolean;
+  readonly name: string;
+  /** `db.connection` attributes plus operation, collection and the text, ready for the span. */
+  readonly attributes: Attributes;
+  readonly collection: string | undefined;
+}
+
+/** Distinct statement texts remembered per data source; the cache starts over when full. */
+const STATEMENT_CACHE_SIZE = 512;
 
 /** `db.system.name` for TypeORM's driver types (the well-known values of the semantic conventions). */
 function systemName(type: string): string {
@@ -154,7 +165,11 @@ function sqlState(error: unknown): string | undefined {
  * `traceDataSource()` (and so by `TypeOrmTracingModule`).
  */
 export class QueryTracingSubscriber implements EntitySubscriberInterface {
-  private readonly pending = new WeakMap<object, PendingQuery[]>();
+  private readonly pending = new WeakMap<object, PendingQuery | PendingQuery[]>();
+  /** By parameterised or not, since a text without parameters is sanitised. */
+  private readonly statements = [new Map<string, StatementInfo>(), new Map<string, StatementInfo>()];
+  private readonly ignoredTexts: ReadonlySet<string>;
+  private readonly ignoredPatterns: readonly RegExp[];
   private readonly transactions = new WeakMap<object, Span[]>();
   private readonly connection: Attributes;
   /** instrumentation-pg patched the driver this data source uses. */
@@ -166,6 +181,12 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   ) {
     this.connection = connectionAttributes(dataSource);
     this.pgInstrumented = isPgInstrumented(dataSource);
+    this.ignoredTexts = new Set(
+      options.ignore
+        .filter((entry): entry is string => typeof entry === 'string')
+        .map((text) => text.trim().toLowerCase()),
+    );
+    this.ignoredPatterns = options.ignore.filter((entry): entry is RegExp => entry instanceof RegExp);
     if (options.poolMetrics) {
       const {
         [DbAttributes.SERVER_ADDRESS]: host,
@@ -183,10 +204,29 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   private ignored(sql: string): boolean {
     const trimmed = sql.trim();
-    for (const entry of this.options.ignore) {
-      if (typeof entry === 'string' ? entry.toLowerCase() === trimmed.toLowerCase() : entry.test(trimmed)) return true;
-    }
-    return false;
+    if (this.ignoredTexts.has(trimmed.toLowerCase())) return true;
+    return this.ignoredPatterns.some((pattern) => pattern.test(trimmed));
+  }
+
+  private statement(query: string, parameterised: boolean): StatementInfo {
+    const cache = this.statements[parameterised ? 0 : 1];
+    let info = cache.get(query);
+    if (info) return info;
+    const summary = summariseSql(query);
+    // TypeORM's own statements are parameterised; a raw query may carry literal values in its text
+    const text = truncate(parameterised ? query : sanitiseSql(query), this.options.maxQueryTextLength);
+    const attributes: Attributes = { ...this.connection, [DbAttributes.OPERATION_NAME]: summary.operation };
+    if (summary.collection !== undefined) attributes[DbAttributes.COLLECTION_NAME] = summary.collection;
+    attributes[DbAttributes.QUERY_TEXT] = text;
+    info = {
+      ignored: this.ignored(query),
+      name: summary.collection !== undefined ? `${summary.operation} ${summary.collection}` : summary.operation,
+      attributes,
+      collection: summary.collection,
+    };
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+    cache.set(query, info);
+    return info;
   }
 
   beforeQuery(event: BeforeQueryEvent): void {
@@ -244,8 +284,9 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   }
 
   private startQuery(event: BeforeQueryEvent): void {
-    const { query, queryRunner } = event;
-    if (this.ignored(query)) return;
+    const { query, queryRunner, parameters } = event;
+    const statement = this.statement(query, Array.isArray(parameters) && parameters.length > 0);
+    if (statement.ignored) return;
     if (this.pgInstrumented) {
       if (this.options.instrumentationPg === 'instrumentation-pg') return;
       suppressDriverSpans((queryRunner as { databaseConnection?: unknown }).databaseConnection);
@@ -254,25 +295,21 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     const active = context.active();
     const parent = transaction ? trace.setSpan(active, transaction) : active;
     if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
-    const summary = summariseSql(query);
-    const name = summary.collection !== undefined ? `${summary.operation} ${summary.collection}` : summary.operation;
-    const span = tracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
+    const span = tracer().startSpan(statement.name, { kind: SpanKind.CLIENT }, parent);
     if (span.isRecording()) {
-      span.setAttributes(this.connection);
-      span.setAttribute(DbAttributes.OPERATION_NAME, summary.operation);
-      if (summary.collection !== undefined) span.setAttribute(DbAttributes.COLLECTION_NAME, summary.collection);
-      // TypeORM's own statements are parameterised; a raw query may carry literal values in its text
-      const text = Array.isArray(event.parameters) && event.parameters.length > 0 ? query : sanitiseSql(query);
-      span.setAttribute(DbAttributes.QUERY_TEXT, truncate(text, this.options.maxQueryTextLength));
+      span.setAttributes(statement.attributes);
       const correlationId = getCorrelationId(parent);
       if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
       const waited = takeConnectionWait((queryRunner as { databaseConnection?: unknown }).databaseConnection);
       if (waited !== undefined) span.setAttribute(DbAttributes.CONNECTION_WAIT_TIME_MS, waited);
-      this.recordParameters(span, summary.collection, event.parameters);
+      this.recordParameters(span, statement.collection, parameters);
     }
-    const queue = this.pending.get(queryRunner) ?? [];
-    queue.push({ query, parameters: event.parameters, span, startedAt: performance.now() });
-    this.pending.set(queryRunner, queue);
+    const entry: PendingQuery = { query, parameters, span };
+    const pending = this.pending.get(queryRunner);
+    // one statement at a time per query runner is the rule; a list only when a caller overlaps them
+    if (pending === undefined) this.pending.set(queryRunner, entry);
+    else if (Array.isArray(pending)) pending.push(entry);
+    else this.pending.set(queryRunner, [pending, entry]);
   }
 
   private recordParameters(span: Span, collection: string | undefined, parameters: unknown): void {
@@ -297,12 +334,28 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     });
   }
 
+  /** The pending statement `event` ends, removed from its query runner's list. */
+  private takePending(event: AfterQueryEvent): PendingQuery | undefined {
+    const pending = this.pending.get(event.queryRunner);
+    if (pending === undefined) return undefined;
+    const matches = (entry: PendingQuery): boolean =>
+      entry.query === event.query && entry.parameters === event.parameters;
+    if (!Array.isArray(pending)) {
+      if (!matches(pending)) return undefined;
+      this.pending.delete(event.queryRunner);
+      return pending;
+    }
+    const index = pending.findIndex(matches);
+    if (index < 0) return undefined;
+    const [entry] = pending.splice(index, 1);
+    if (pending.length === 0) this.pending.delete(event.queryRunner);
+    return entry;
+  }
+
   private endQuery(event: AfterQueryEvent): void {
-    const queue = this.pending.get(event.queryRunner);
-    if (!queue) return;
-    const index = queue.findIndex((entry) => entry.query === event.query && entry.parameters === event.parameters);
-    if (index < 0) return;
-    const [{ span, startedAt }] = queue.splice(index, 1);
+    const entry = this.takePending(event);
+    if (!entry) return;
+    const { span } = entry;
     if (span.isRecording()) {
       if (event.success) {
         const rows = returnedRows(event.rawResults);
@@ -311,8 +364,8 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
         this.recordFailure(span, event.error);
       }
       const threshold = this.options.slowQueryThresholdMs;
-      const durationMs = event.executionTime ?? performance.now() - startedAt;
-      if (threshold !== undefined && durationMs >= threshold) {
+      const durationMs = event.executionTime;
+      if (threshold !== undefined && durationMs !== undefined && durationMs >= threshold) {
         span.addEvent('db.query.slow', { 'db.query.duration_ms': durationMs, 'db.query.slow_threshold_ms': threshold });
       }
     }

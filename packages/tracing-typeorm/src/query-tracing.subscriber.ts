@@ -246,8 +246,16 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   }
 
   beforeTransactionStart(event: TransactionStartEvent): void {
+    try {
+      this.startTransaction(event.queryRunner);
+    } catch {
+      // telemetry never breaks a transaction
+    }
+  }
+
+  private startTransaction(queryRunner: object): void {
     if (!this.options.transactionSpans) return;
-    const stack = this.transactions.get(event.queryRunner) ?? [];
+    const stack = this.transactions.get(queryRunner) ?? [];
     const enclosing = stack.at(-1);
     const active = context.active();
     const parent = enclosing ? trace.setSpan(active, enclosing) : active;
@@ -264,7 +272,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
     }
     stack.push(span);
-    this.transactions.set(event.queryRunner, stack);
+    this.transactions.set(queryRunner, stack);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
@@ -277,10 +285,14 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   /** A rollback is not an error of the transaction span: the error that caused it, if it escapes, is the caller's. */
   private endTransaction(queryRunner: object, outcome: 'commit' | 'rollback'): void {
-    const span = this.transactions.get(queryRunner)?.pop();
-    if (!span) return;
-    if (span.isRecording()) span.setAttribute(DbAttributes.TRANSACTION_OUTCOME, outcome);
-    span.end();
+    try {
+      const span = this.transactions.get(queryRunner)?.pop();
+      if (!span) return;
+      if (span.isRecording()) span.setAttribute(DbAttributes.TRANSACTION_OUTCOME, outcome);
+      span.end();
+    } catch {
+      // telemetry never breaks a transaction
+    }
   }
 
   private startQuery(event: BeforeQueryEvent): void {

@@ -1,3 +1,4 @@
+import { TracingConfigError } from '@huleedu/nest-tracing';
 import type { MeterProvider } from '@opentelemetry/api';
 
 /** Options of `TypeOrmTracingModule.forRoot()` and `traceDataSource()`. */
@@ -55,18 +56,24 @@ export const DEFAULT_IGNORED_STATEMENTS: ReadonlyArray<string | RegExp> = [
   /"(?:migrations|typeorm_metadata)"/,
 ];
 
-function fail(problem: string): never {
-  throw new Error(`TypeOrmTracingModule: ${problem}`);
+function fail(problem: string, solution: string): never {
+  throw TracingConfigError.create(`TypeOrmTracingModule: ${problem}`, [solution]);
 }
 
 /** Defaults filled in; invalid values fail at start-up with what to write instead. */
 export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}): ResolvedTypeOrmTracingOptions {
   const { maxQueryTextLength = 2048, slowQueryThresholdMs } = options;
   if (!Number.isInteger(maxQueryTextLength) || maxQueryTextLength < 16) {
-    fail(`maxQueryTextLength must be an integer of at least 16, got ${String(maxQueryTextLength)}`);
+    fail(
+      `maxQueryTextLength must be an integer of at least 16, got ${String(maxQueryTextLength)}`,
+      'Pass a whole number of characters such as 2048, or leave it out for the default.',
+    );
   }
   if (slowQueryThresholdMs !== undefined && !(slowQueryThresholdMs >= 0)) {
-    fail(`slowQueryThresholdMs must be a number of milliseconds (0 or more), got ${String(slowQueryThresholdMs)}`);
+    fail(
+      `slowQueryThresholdMs must be a number of milliseconds (0 or more), got ${String(slowQueryThresholdMs)}`,
+      'Pass a duration in milliseconds such as 200, or leave it out to record no slow-statement events.',
+    );
   }
   if (
     options.instrumentationPg !== undefined &&
@@ -75,11 +82,15 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
   ) {
     fail(
       `instrumentationPg must be 'nest-tracing' or 'instrumentation-pg', got ${JSON.stringify(options.instrumentationPg)}`,
+      "Use 'nest-tracing' to keep this package's statement spans, or 'instrumentation-pg' to keep pg's.",
     );
   }
   for (const entry of options.ignore ?? []) {
     if (typeof entry !== 'string' && !(entry instanceof RegExp)) {
-      fail('ignore must list SQL texts (strings) or regular expressions');
+      fail(
+        'ignore must list SQL texts (strings) or regular expressions',
+        "Write entries like 'SELECT 1' or /pg_catalog/.",
+      );
     }
   }
   return {

@@ -131,11 +131,19 @@ module.exports = {
       to: { path: '^packages/', dependencyTypes: ['local'], dependencyTypesNot: ['aliased'] },
     },
     {
+      name: 'package-sources-not-to-sample-database',
+      severity: 'error',
+      comment: "Only the packages' specs use the samples' database helper; their sources never do.",
+      from: { path: '^packages/[^/]+/src/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^sample-services/sample-database/' },
+    },
+    {
       name: 'packages-not-to-sample-services',
       severity: 'error',
-      comment: 'The published packages never depend on the sample services.',
+      comment:
+        "The published packages never depend on the sample services. Their specs may use the samples' database helper (sample-services/sample-database) to run against the embedded PostgreSQL.",
       from: { path: '^packages/' },
-      to: { path: '^sample-services/' },
+      to: { path: '^sample-services/', pathNot: '^sample-services/sample-database/' },
     },
   ],
   options: {

@@ -9,11 +9,37 @@ import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule, traceDataSource } from '@huleedu/nest-tracing-typeorm';
+import { openSampleDatabase } from '@huleedu/sample-database';
+import type { SampleDatabase } from '@huleedu/sample-database';
 
-/** CI and this machine run PostgreSQL on 127.0.0.1:5432 (trust auth); `DATABASE_URL` selects another server. */
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A table of its own per run, so parallel runs against one server never meet. */
 const TABLE = `spec_essays_${randomUUID().slice(0, 8)}`;
+
+/** A database the same suite runs against; `open` is called in `beforeAll`, `stop` in `afterAll`. */
+interface Backend {
+  readonly name: string;
+  open(): Promise<SampleDatabase>;
+}
+
+/**
+ * Both always run. The real server: CI and this machine run PostgreSQL on 127.0.0.1:5432 (trust auth),
+ * `DATABASE_URL` selects another. The embedded one: PGlite served over the wire by the sample services'
+ * `@huleedu/sample-database`, on a free port.
+ */
+const backends: readonly Backend[] = [
+  {
+    name: 'PostgreSQL server',
+    open: async () => ({
+      url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+      embedded: false,
+      stop: async () => undefined,
+    }),
+  },
+  { name: 'embedded PGlite', open: () => openSampleDatabase({ forceEmbedded: true }) },
+];
+
+/** PGlite's WebAssembly start-up takes a few seconds. */
+const OPEN_TIMEOUT_MS = 60_000;
 
 @Entity({ name: TABLE })
 class Essay {
@@ -27,33 +53,49 @@ class Essay {
   body!: string;
 }
 
-const dataSourceOptions = { type: 'postgres' as const, url: DATABASE_URL, entities: [Essay], logging: false };
+function dataSourceOptions(database: SampleDatabase) {
+  return { type: 'postgres' as const, url: database.url, entities: [Essay], logging: false };
+}
+
+/** What the spans should say about the connection: read from the URL, as the tracing package does. */
+function connectionOf(database: SampleDatabase): { namespace: string; address: string; port: number } {
+  const url = new URL(database.url);
+  return { namespace: url.pathname.slice(1), address: url.hostname, port: Number(url.port || 5432) };
+}
 
 function queries(spans: TestSpans): ReadableSpan[] {
   return spans.all().filter((span) => span.kind === SpanKind.CLIENT);
 }
 
-describe('TypeORM query and transaction spans on PostgreSQL', () => {
+describe.each(backends)('TypeORM query and transaction spans on $name', (backend) => {
+  let database: SampleDatabase;
+  let connection: ReturnType<typeof connectionOf>;
   let moduleRef: TestingModule;
   let spans: TestSpans;
   let dataSource: DataSource;
 
   beforeAll(async () => {
+    database = await backend.open();
+    connection = connectionOf(database);
     moduleRef = await Test.createTestingModule({
       imports: [
         TracingTestingModule.forRoot({ serviceName: 'content-service' }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions, synchronize: true }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(database), synchronize: true }),
         TypeOrmTracingModule.forRoot({ slowQueryThresholdMs: 0 }),
       ],
     }).compile();
     await moduleRef.init();
     spans = moduleRef.get(TestSpans);
     dataSource = moduleRef.get(getDataSourceToken());
-  }, 30_000);
+  }, OPEN_TIMEOUT_MS);
 
   afterAll(async () => {
-    await dataSource?.query(`DROP TABLE IF EXISTS "${TABLE}"`);
-    await moduleRef?.close();
+    try {
+      if (dataSource?.isInitialized) await dataSource.query(`DROP TABLE IF EXISTS "${TABLE}"`);
+      await moduleRef?.close();
+    } finally {
+      await database?.stop();
+    }
   });
 
   beforeEach(() => spans.reset());
@@ -70,11 +112,11 @@ describe('TypeORM query and transaction spans on PostgreSQL', () => {
     expect(insert.kind).toBe(SpanKind.CLIENT);
     expect(insert).toHaveAttributes({
       'db.system.name': 'postgresql',
-      'db.namespace': 'test',
+      'db.namespace': connection.namespace,
       'db.operation.name': 'INSERT',
       'db.collection.name': TABLE,
-      'server.address': '127.0.0.1',
-      'server.port': 5432,
+      'server.address': connection.address,
+      'server.port': connection.port,
     });
     const select = spans.one(`SELECT ${TABLE}`);
     expect(select).toBeChildOf(spans.one('content.retrieve'));
@@ -94,7 +136,7 @@ describe('TypeORM query and transaction spans on PostgreSQL', () => {
         manager.save(manager.create(Essay, { title: `T ${randomUUID()}`, body: 'in a transaction' })),
       ),
     );
-    const transaction = spans.one('TRANSACTION test');
+    const transaction = spans.one(`TRANSACTION ${connection.namespace}`);
     expect(transaction).toBeChildOf(spans.one('content.store'));
     expect(transaction).toHaveAttributes({ 'db.transaction.outcome': 'commit' });
     const children = queries(spans).filter(
@@ -113,7 +155,7 @@ describe('TypeORM query and transaction spans on PostgreSQL', () => {
         }),
       ),
     ).rejects.toBe(failure);
-    const transaction = spans.one('TRANSACTION test');
+    const transaction = spans.one(`TRANSACTION ${connection.namespace}`);
     expect(transaction).toHaveAttributes({ 'db.transaction.outcome': 'rollback' });
     expect(transaction).not.toHaveStatus('error');
     expect(spans.one('content.store')).toHaveStatus('error');
@@ -154,26 +196,35 @@ describe('TypeORM query and transaction spans on PostgreSQL', () => {
   });
 });
 
-describe('traceDataSource options', () => {
+describe.each(backends)('traceDataSource options on $name', (backend) => {
+  let database: SampleDatabase;
   let moduleRef: TestingModule;
   let spans: TestSpans;
   let dataSource: DataSource;
 
   beforeAll(async () => {
+    database = await backend.open();
     moduleRef = await Test.createTestingModule({
       imports: [TracingTestingModule.forRoot({ serviceName: 'content-service' })],
     }).compile();
     spans = moduleRef.get(TestSpans);
-    dataSource = traceDataSource(new DataSource({ ...dataSourceOptions, synchronize: true }), {
+    dataSource = traceDataSource(new DataSource({ ...dataSourceOptions(database), synchronize: true }), {
       recordParameters: [TABLE],
       requireParentSpan: true,
     });
     await dataSource.initialize();
-  }, 30_000);
+  }, OPEN_TIMEOUT_MS);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await moduleRef?.close();
+    try {
+      if (dataSource?.isInitialized) {
+        await dataSource.query(`DROP TABLE IF EXISTS "${TABLE}"`);
+        await dataSource.destroy();
+      }
+      await moduleRef?.close();
+    } finally {
+      await database?.stop();
+    }
   });
 
   beforeEach(() => spans.reset());

@@ -37,6 +37,7 @@ const UPLOAD_TRACE = [
   '            content-service: POST /content [SERVER]',
   '              content-service: content.store [INTERNAL]',
   '                content-service: content.detect_type [INTERNAL]',
+  '                content-service: INSERT contents [CLIENT]',
 ];
 
 const READ_MISSING_TRACE = [
@@ -46,6 +47,7 @@ const READ_MISSING_TRACE = [
   '    api-gateway: GET [CLIENT]',
   '      content-service: GET /content/:id [SERVER]',
   '        content-service: content.retrieve [INTERNAL]',
+  '          content-service: SELECT contents [CLIENT]',
 ];
 
 const findSpan = (spans: readonly ReceivedSpan[], service: string, name: string, kind?: number) =>

@@ -75,13 +75,14 @@ export function formatReceivedSpanTree(spans: readonly ReceivedSpan[]): string {
 
 /**
  * The shape of a trace for exact comparison: one line per span, `service: name [KIND]`, indented two
- * spaces per level under its parent. CLIENT spans show `http.request.method` instead of their name.
+ * spaces per level under its parent. HTTP CLIENT spans show `http.request.method` instead of their
+ * name (which varies with the instrumentation); database CLIENT spans show theirs (`INSERT contents`).
  */
 export function traceShape(spans: readonly ReceivedSpan[]): string[] {
   const { roots, children } = arrange(spans);
   const lines: string[] = [];
   const walk = (span: ReceivedSpan, depth: number): void => {
-    const label = kindName(span) === 'CLIENT' ? text(span.attributes['http.request.method'], '(no method)') : span.name;
+    const label = kindName(span) === 'CLIENT' ? text(span.attributes['http.request.method'], span.name) : span.name;
     lines.push(`${'  '.repeat(depth)}${serviceName(span)}: ${label} [${kindName(span)}]`);
     for (const kid of children.get(span.spanId) ?? []) walk(kid, depth + 1);
   };

@@ -8,8 +8,10 @@ const DEFAULT_PORT = 3002;
 const HOST = '127.0.0.1';
 
 /**
- * Boots the content service over HTTP (Express) on `PORT` (default 3002), on loopback. Shutdown
- * hooks flush the spans on SIGTERM.
+ * Boots the content service over HTTP (Express) on `PORT` (default 3002), on loopback, with its
+ * contents in the database of `openSampleDatabase()` (`DATABASE_URL`, else an embedded PostgreSQL).
+ * Shutdown hooks (SIGTERM, SIGINT) close the TypeORM data source, stop the embedded database when
+ * the service runs one, and flush the spans.
  */
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule);

@@ -11,7 +11,9 @@ import { kafkaBrokersFromEnv, kafkaServerOptions } from './kafka/kafka-options.j
  * Boots the service as a Nest Kafka microservice on the brokers in `KAFKA_BROKERS`. The Kafka server
  * is wrapped by `traceMicroservice()`: one CONSUMER span per message, continuing the producer's
  * trace. No HTTP server: readiness is the "listening" log line, written once the consumer group is
- * joined. Shutdown hooks flush the spans on SIGTERM.
+ * joined. The essays' states are in the database of `openSampleDatabase()` (`DATABASE_URL`, else an
+ * embedded PostgreSQL). Shutdown hooks close the consumer and the TypeORM data source, stop the
+ * embedded database when the service runs one, and flush the spans on SIGTERM.
  */
 async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();

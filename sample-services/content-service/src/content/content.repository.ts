@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ContentEntity } from './content.entity.js';
 import type { StoredContent } from './content.types.js';
 
 /**
- * Where contents live: an in-process `Map` for now (the TypeORM issue moves it to PostgreSQL).
- * Asynchronous already, so the service does not change when it does.
+ * Where contents live: the `contents` table. One statement per call (`INSERT contents`,
+ * `SELECT contents`), each a CLIENT span from `TypeOrmTracingModule`.
  */
 @Injectable()
 export class ContentRepository {
-  private readonly contents = new Map<string, StoredContent>();
+  constructor(@InjectRepository(ContentEntity) private readonly contents: Repository<ContentEntity>) {}
 
   async save(content: StoredContent): Promise<void> {
-    this.contents.set(content.contentId, content);
+    // insert(), not save(): one INSERT, without the SELECT and transaction save() wraps it in.
+    await this.contents.insert({ ...content, storedAt: new Date(content.storedAt) });
   }
 
   async findById(contentId: string): Promise<StoredContent | undefined> {
-    return this.contents.get(contentId);
+    const row = await this.contents.findOneBy({ contentId });
+    return row ? { ...row, storedAt: row.storedAt.toISOString() } : undefined;
   }
 }

@@ -8,7 +8,7 @@ import type { EssayPipeline } from '../harness/essay-pipeline.js';
 import { describeReceivedSpan, serviceName, withSpanTreeOnFailure } from '../harness/received-span-tree.js';
 
 /** A broker and five processes to start, and three Kafka hops to wait for. */
-const E2E_TIMEOUT_MS = 60_000;
+const E2E_TIMEOUT_MS = 120_000;
 const CORRELATION_ID = 'corr-pipeline-1';
 const ESSAY = {
   fileName: 'river.txt',

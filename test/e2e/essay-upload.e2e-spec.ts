@@ -13,7 +13,7 @@ import {
 } from '../harness/received-span-tree.js';
 
 /** Three processes to start and OTLP exports to wait for: far above a unit spec's 5 s. */
-const E2E_TIMEOUT_MS = 60_000;
+const E2E_TIMEOUT_MS = 120_000;
 const TEACHER = { authorization: 'Bearer teacher-token', userId: 'user-teacher-1' };
 const TEACHER_HEADERS = { authorization: TEACHER.authorization };
 const ESSAY = {

@@ -28,7 +28,7 @@ export interface StartServiceOptions {
   port?: number;
   /** More environment variables (upstream URLs, `OTEL_*`). */
   env?: Record<string, string>;
-  /** Longest wait for the service to be ready. Default: 20 000 ms. */
+  /** Longest wait for the service to be ready (an embedded PostgreSQL takes seconds to start). Default: 60 000 ms. */
   startTimeoutMs?: number;
   /**
    * For services without an HTTP server (Kafka consumers): ready once their output matches this line
@@ -93,7 +93,7 @@ export async function startService(name: string, options: StartServiceOptions = 
   const readyLine = options.readyLine;
   const isReady = readyLine ? async () => readyLine.test(output) : () => answersHealth(url);
   const readiness = readyLine ? `logged ${String(readyLine)}` : `answered ${url}/health`;
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (!(await isReady())) {
     if (exited(child)) {
       throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it ${readiness}:\n${output}`);

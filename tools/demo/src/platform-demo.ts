@@ -41,7 +41,7 @@ const BATCH: DemoBatch = {
   ],
 };
 
-const READY_TIMEOUT_MS = 30_000;
+const READY_TIMEOUT_MS = 90_000;
 /** From the upload and the batch event to the last span of their pipelines. */
 const PIPELINE_TIMEOUT_MS = 30_000;
 const KILL_AFTER_MS = 5_000;
@@ -50,7 +50,7 @@ const RECEIVER_STOP_TIMEOUT_MS = 2_000;
 /** How much of each service's output a failure shows. */
 const SERVICE_OUTPUT_CHARS = 2_000;
 /** The whole demo: past this, the services and the broker are killed and the demo fails. */
-const DEMO_TIMEOUT_MS = 90_000;
+const DEMO_TIMEOUT_MS = 180_000;
 /** What the essay lifecycle and the spellchecker log once their consumer group joined. */
 const LISTENING_ON_KAFKA = /listening on Kafka/;
 /** What the three assessment services log once they consume. */

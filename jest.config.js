@@ -10,6 +10,7 @@ const workspaceSources = {
   '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
   '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
   '^@huleedu/sample-database$': '<rootDir>/sample-services/sample-database/src/index.ts',
+  '^@huleedu/sample-kafka$': '<rootDir>/sample-services/sample-kafka/src/index.ts',
 };
 
 export default {

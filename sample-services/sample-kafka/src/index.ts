@@ -1,0 +1,1 @@
+export { kafkaBrokersFromEnv, kafkaServerOptions, tracedKafkaStrategy } from './kafka-options.js';

@@ -5,11 +5,11 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule } from '@huleedu/nest-tracing-typeorm';
+import { SAMPLE_DATABASE } from '@huleedu/sample-database';
 import type { SampleDatabase } from '@huleedu/sample-database';
 import { ClassesModule } from '../src/classes/classes.module.js';
 import { ClassesService } from '../src/classes/classes.service.js';
 import { DatabaseModule } from '../src/database/database.module.js';
-import { SAMPLE_DATABASE } from '../src/database/sample-database.module.js';
 
 /** Whether a PostgreSQL server answers at `url`. */
 async function accepts(url: string): Promise<boolean> {

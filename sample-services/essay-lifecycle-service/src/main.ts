@@ -1,11 +1,10 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ServerKafka } from '@nestjs/microservices';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { traceMicroservice } from '@huleedu/nest-tracing-kafka';
 import { AppModule } from './app.module.js';
-import { kafkaBrokersFromEnv, kafkaServerOptions } from './kafka/kafka-options.js';
+import { kafkaBrokersFromEnv, tracedKafkaStrategy } from '@huleedu/sample-kafka';
+import { LIFECYCLE_CLIENT_ID } from './kafka/kafka-options.js';
 
 /**
  * Boots the service as a Nest Kafka microservice on the brokers in `KAFKA_BROKERS`. The Kafka server
@@ -17,9 +16,10 @@ import { kafkaBrokersFromEnv, kafkaServerOptions } from './kafka/kafka-options.j
  */
 async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
-    strategy: traceMicroservice(new ServerKafka(kafkaServerOptions(brokers))),
-  });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    AppModule,
+    tracedKafkaStrategy(LIFECYCLE_CLIENT_ID, brokers),
+  );
   app.enableShutdownHooks();
   await app.listen();
   new Logger('EssayLifecycleService').log(`essay-lifecycle-service listening on Kafka ${brokers.join(',')}`);

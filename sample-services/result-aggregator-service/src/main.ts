@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
-import { kafkaBrokersFromEnv, resultAggregatorMicroserviceOptions } from './kafka/kafka.config.js';
+import { kafkaBrokersFromEnv } from '@huleedu/sample-kafka';
+import { resultAggregatorMicroserviceOptions } from './kafka/kafka.config.js';
 
 /**
  * Boots the result aggregator as a Nest Kafka microservice on the brokers in `KAFKA_BROKERS` (default

@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
-import { kafkaBrokersFromEnv, kafkaServerOptions } from './kafka/kafka-options.js';
+import { kafkaBrokersFromEnv, kafkaServerOptions } from '@huleedu/sample-kafka';
+import { SPELLCHECKER_CLIENT_ID } from './kafka/kafka-options.js';
 
 /**
  * Boots the service as a Nest Kafka microservice on the brokers in `KAFKA_BROKERS` (no HTTP server:
@@ -16,7 +17,7 @@ async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
     transport: Transport.KAFKA,
-    options: kafkaServerOptions(brokers),
+    options: kafkaServerOptions(SPELLCHECKER_CLIENT_ID, brokers),
   });
   app.enableShutdownHooks();
   await app.listen();

@@ -1,7 +1,8 @@
 import { ClientsModule } from '@nestjs/microservices';
 import { logLevel } from 'kafkajs';
 import { TracedClientKafka } from '@huleedu/nest-tracing-kafka';
-import { BATCH_ORCHESTRATOR_SERVICE, kafkaBrokersFromEnv } from './kafka.config.js';
+import { kafkaBrokersFromEnv } from '@huleedu/sample-kafka';
+import { BATCH_ORCHESTRATOR_SERVICE } from './kafka.config.js';
 
 /** Injection token of the traced Kafka client that publishes the service's events. */
 export const BATCH_EVENTS_CLIENT = Symbol('BATCH_EVENTS_CLIENT');

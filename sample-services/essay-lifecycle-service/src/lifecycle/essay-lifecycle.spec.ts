@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestMicroservice } from '@nestjs/common';
-import { ServerKafka } from '@nestjs/microservices';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
@@ -11,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
 import { traceOperation, withCorrelationId } from '@huleedu/nest-tracing';
-import { createEventEnvelope, traceKafkaProducer, traceMicroservice } from '@huleedu/nest-tracing-kafka';
+import { createEventEnvelope, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule } from '@huleedu/nest-tracing-typeorm';
 import { startKafkaTestBroker } from '../../../../tools/kafka-broker/kafka-test-broker.js';
@@ -19,7 +18,8 @@ import type { KafkaTestBroker } from '../../../../tools/kafka-broker/kafka-test-
 import { readKafkaTopic } from '../../../../tools/kafka-broker/kafka-topic-reader.js';
 import type { KafkaTopicReader } from '../../../../tools/kafka-broker/kafka-topic-reader.js';
 import { DatabaseModule } from '../database/database.module.js';
-import { kafkaServerOptions } from '../kafka/kafka-options.js';
+import { tracedKafkaStrategy } from '@huleedu/sample-kafka';
+import { LIFECYCLE_CLIENT_ID } from '../kafka/kafka-options.js';
 import { EssayTopics } from './essay-events.js';
 import type { SpellcheckRequestedData } from './essay-events.js';
 import { EssayLifecycleModule } from './essay-lifecycle.module.js';
@@ -56,9 +56,9 @@ describe('essay lifecycle service on a Kafka broker', () => {
       ],
     }).compile();
     spans = moduleRef.get(TestSpans);
-    app = moduleRef.createNestMicroservice<MicroserviceOptions>({
-      strategy: traceMicroservice(new ServerKafka(kafkaServerOptions(broker.brokers))),
-    });
+    app = moduleRef.createNestMicroservice<MicroserviceOptions>(
+      tracedKafkaStrategy(LIFECYCLE_CLIENT_ID, broker.brokers),
+    );
     await app.listen();
     const kafka = new Kafka({ clientId: 'lifecycle-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     producer = traceKafkaProducer(kafka.producer());

@@ -1,7 +1,8 @@
 import { ClientsModule } from '@nestjs/microservices';
 import { logLevel } from 'kafkajs';
 import { TracedClientKafka } from '@huleedu/nest-tracing-kafka';
-import { RESULT_AGGREGATOR_SERVICE, kafkaBrokersFromEnv } from './kafka.config.js';
+import { kafkaBrokersFromEnv } from '@huleedu/sample-kafka';
+import { RESULT_AGGREGATOR_SERVICE } from './kafka.config.js';
 
 /** Injection token of the traced Kafka client that publishes the batch reports. */
 export const REPORT_EVENTS_CLIENT = Symbol('REPORT_EVENTS_CLIENT');

@@ -14,7 +14,8 @@ import { startKafkaTestBroker } from '../../../../tools/kafka-broker/kafka-test-
 import type { KafkaTestBroker } from '../../../../tools/kafka-broker/kafka-test-broker.js';
 import { readKafkaTopic } from '../../../../tools/kafka-broker/kafka-topic-reader.js';
 import type { KafkaTopicReader } from '../../../../tools/kafka-broker/kafka-topic-reader.js';
-import { kafkaServerOptions } from '../kafka/kafka-options.js';
+import { kafkaServerOptions } from '@huleedu/sample-kafka';
+import { SPELLCHECKER_CLIENT_ID } from '../kafka/kafka-options.js';
 import { SpellcheckEventsModule } from './spellcheck-events.module.js';
 import { SPELLCHECK_COMPLETED_TOPIC, SPELLCHECK_REQUESTED_TOPIC } from './spellcheck-events.js';
 import type { SpellcheckCompletedData } from './spellcheck-events.js';
@@ -39,7 +40,7 @@ describe('spellchecker on a Kafka broker', () => {
     spans = moduleRef.get(TestSpans);
     app = moduleRef.createNestMicroservice<MicroserviceOptions>({
       transport: Transport.KAFKA,
-      options: kafkaServerOptions(broker.brokers),
+      options: kafkaServerOptions(SPELLCHECKER_CLIENT_ID, broker.brokers),
     });
     await app.listen();
     const kafka = new Kafka({ clientId: 'spellchecker-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });

@@ -1,7 +1,7 @@
-import { ProxyTracerProvider, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import type { Attributes, Span, Tracer, TracerProvider } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { AttributeNames, PACKAGE_VERSION, getCorrelationId } from '@huleedu/nest-tracing';
+import { AttributeNames, PACKAGE_VERSION, getCorrelationId, libraryTracer } from '@huleedu/nest-tracing';
 import type {
   AfterQueryEvent,
   BeforeQueryEvent,
@@ -106,18 +106,7 @@ export function connectionAttributes(dataSource: DataSource): Attributes {
   return attributes;
 }
 
-let cachedProvider: TracerProvider | undefined;
-let cachedTracer: Tracer | undefined;
-
-function tracer(): Tracer {
-  const global = trace.getTracerProvider();
-  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
-  if (provider !== cachedProvider || !cachedTracer) {
-    cachedProvider = provider;
-    cachedTracer = provider.getTracer(TRACER_NAME, PACKAGE_VERSION);
-  }
-  return cachedTracer;
-}
+const tracer = libraryTracer(TRACER_NAME, PACKAGE_VERSION);
 
 /** Whether `@opentelemetry/instrumentation-pg` wrapped the pg client of this data source's driver. */
 function isPgInstrumented(dataSource: DataSource): boolean {

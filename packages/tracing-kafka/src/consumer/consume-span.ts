@@ -81,7 +81,8 @@ function payloadAttributesOf(call: ConsumeCall, payload: unknown): Attributes | 
   }
 }
 
-function messageAttributes(message: ConsumedMessage, call: ConsumeCall): Attributes {
+/** The messaging attributes of a CONSUMER span for `message`, under the options in force. */
+export function messageAttributes(message: ConsumedMessage, options: ResolvedKafkaTracingOptions): Attributes {
   const attributes: Attributes = {
     [MessagingAttributes.SYSTEM]: message.system,
     [MessagingAttributes.OPERATION_TYPE]: 'process',
@@ -89,12 +90,12 @@ function messageAttributes(message: ConsumedMessage, call: ConsumeCall): Attribu
     [MessagingAttributes.DESTINATION_NAME]: message.destination,
     ...message.attributes,
   };
-  if (!call.options.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
-  if (call.options.groupId !== undefined && attributes[MessagingAttributes.CONSUMER_GROUP_NAME] === undefined) {
-    attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = call.options.groupId;
+  if (!options.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
+  if (options.groupId !== undefined && attributes[MessagingAttributes.CONSUMER_GROUP_NAME] === undefined) {
+    attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = options.groupId;
   }
-  if (call.options.clientId !== undefined && attributes[MessagingAttributes.CLIENT_ID] === undefined) {
-    attributes[MessagingAttributes.CLIENT_ID] = call.options.clientId;
+  if (options.clientId !== undefined && attributes[MessagingAttributes.CLIENT_ID] === undefined) {
+    attributes[MessagingAttributes.CLIENT_ID] = options.clientId;
   }
   return attributes;
 }
@@ -150,7 +151,7 @@ export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, f
   if (options.disabledTopics.has(message.destination)) return fn();
   const adopted = adoptableSpan(call.messageContext);
   if (adopted) {
-    adopted.setAttributes(messageAttributes(message, call));
+    adopted.setAttributes(messageAttributes(message, call.options));
     const extra = payloadAttributesOf(call, message.payload);
     if (extra) adopted.setAttributes(extra);
     if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
@@ -179,7 +180,7 @@ export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, f
   const span = startOwnSpan(
     consumeSpanName(call, message.system, message.destination),
     SpanKind.CONSUMER,
-    messageAttributes(message, call),
+    messageAttributes(message, call.options),
     parent,
     root ? [{ context: origin.spanContext }] : links,
     root,

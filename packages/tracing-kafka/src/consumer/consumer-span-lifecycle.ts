@@ -1,6 +1,12 @@
-import { ProxyTracerProvider, context, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, Span, Tracer, TracerProvider, SpanKind } from '@opentelemetry/api';
-import { AttributeNames, OperationResult, PACKAGE_VERSION, getCorrelationId } from '@huleedu/nest-tracing';
+import { context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span, SpanKind } from '@opentelemetry/api';
+import {
+  AttributeNames,
+  OperationResult,
+  PACKAGE_VERSION,
+  getCorrelationId,
+  libraryTracer,
+} from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { finalize, isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -8,19 +14,8 @@ import { markFailure } from './mark-failure.js';
 
 export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
 
-let cachedProvider: TracerProvider | undefined;
-let cachedTracer: Tracer | undefined;
-
 /** This package's tracer, looked up again only when the registered provider changes. */
-export function kafkaTracer(): Tracer {
-  const global = trace.getTracerProvider();
-  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
-  if (provider !== cachedProvider || !cachedTracer) {
-    cachedProvider = provider;
-    cachedTracer = provider.getTracer(TRACER_NAME, PACKAGE_VERSION);
-  }
-  return cachedTracer;
-}
+export const kafkaTracer = libraryTracer(TRACER_NAME, PACKAGE_VERSION);
 
 /**
  * Start a CONSUMER (or other) span under `parent` with `attributes` set once it records (one pass

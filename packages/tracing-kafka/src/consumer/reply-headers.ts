@@ -3,7 +3,7 @@ import type { Context } from '@opentelemetry/api';
 import { types } from 'node:util';
 import { isObservable, map } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { withTraceHeaders } from '../producer/inject-headers.js';
+import { asKafkaMessageWithTraceHeaders } from '../producer/inject-headers.js';
 
 /** Nest's request/reply headers: a message that carries both expects a reply. */
 const REPLY_TOPIC = 'kafka_replyTopic';
@@ -13,23 +13,14 @@ export function expectsReply(headers: Record<string, unknown> | undefined): bool
   return headers !== undefined && headers[REPLY_TOPIC] !== undefined && headers[CORRELATION] !== undefined;
 }
 
-function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
-  return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
-}
-
-/** One reply value as a Kafka message whose headers carry `ctx`; Nest's serializer sends its `value`. */
-function asTracedReply(value: unknown, ctx: Context): unknown {
-  if (isKafkaMessageShaped(value)) return { ...value, headers: withTraceHeaders(value.headers, ctx) };
-  return { value, headers: withTraceHeaders(undefined, ctx) };
-}
-
 /**
  * What a `@MessagePattern` handler returns, turned into replies that carry the handler's context
  * (the CONSUMER span) in their headers, so the requester's trace shows the reply's origin. Values,
  * Promises and Observables keep their shape; the requester receives the same values.
  */
 export function withReplyContext<T>(result: T, ctx: Context = context.active()): T {
-  if (types.isPromise(result)) return result.then((value) => asTracedReply(value, ctx)) as T;
-  if (isObservable(result)) return (result as Observable<unknown>).pipe(map((value) => asTracedReply(value, ctx))) as T;
-  return asTracedReply(result, ctx) as T;
+  if (types.isPromise(result)) return result.then((value) => asKafkaMessageWithTraceHeaders(value, ctx)) as T;
+  if (isObservable(result))
+    return (result as Observable<unknown>).pipe(map((value) => asKafkaMessageWithTraceHeaders(value, ctx))) as T;
+  return asKafkaMessageWithTraceHeaders(result, ctx) as T;
 }

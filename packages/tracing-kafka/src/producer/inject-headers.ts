@@ -22,3 +22,19 @@ export function withTraceHeaders<H extends Record<string, unknown>>(
   }
   return result as H & Record<string, string>;
 }
+
+/** A payload Nest's Kafka serializer sends as it is: it has a `key` or a `value`. */
+export function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
+  return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
+}
+
+/**
+ * `data` as a Kafka message (`{ key?, value, headers }`, the shape Nest's serializer sends as it
+ * is) whose headers carry `ctx`: a message-shaped payload keeps its fields, anything else becomes
+ * its `value`. The caller's object is not changed.
+ */
+export function asKafkaMessageWithTraceHeaders(data: unknown, ctx: Context = context.active()): unknown {
+  return isKafkaMessageShaped(data)
+    ? { ...data, headers: withTraceHeaders(data.headers, ctx) }
+    : { value: data, headers: withTraceHeaders(undefined, ctx) };
+}

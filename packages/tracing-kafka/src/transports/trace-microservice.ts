@@ -1,10 +1,9 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Link, Span } from '@opentelemetry/api';
 import { AttributeNames, OperationResult, getCorrelationId, setCorrelationId } from '@huleedu/nest-tracing';
-import { consumeSpanName, markFailure, registerHookSpan } from '../consumer/consume-span.js';
-import { kafkaTracer } from '../consumer/consumer-span-lifecycle.js';
+import { consumeSpanName, markFailure, messageAttributes, registerHookSpan } from '../consumer/consume-span.js';
+import { startOwnSpan } from '../consumer/consumer-span-lifecycle.js';
 import { messageOrigin } from '../consumer/message-context.js';
-import { MessagingAttributes } from '../messaging-attributes.js';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { TraceKafkaOptions } from '../kafka-tracing.options.js';
 import { consumedFromRpcContext } from './rpc-messages.js';
@@ -64,30 +63,24 @@ export function traceMicroservice<S extends ProcessingHooksServer>(server: S, op
     const linkOnly = current.producerContext === 'link';
     const parent = origin.spanContext && !linkOnly ? origin.context : context.active();
     const links: Link[] = origin.spanContext ? [{ context: origin.spanContext }] : [];
-    const attributes: Attributes = {
-      [MessagingAttributes.SYSTEM]: consumed.system,
-      [MessagingAttributes.OPERATION_TYPE]: 'process',
-      [MessagingAttributes.OPERATION_NAME]: 'process',
-      [MessagingAttributes.DESTINATION_NAME]: consumed.destination,
-      [AttributeNames.OPERATION_TYPE]: 'process',
-      ...consumed.attributes,
-    };
-    if (!current.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
     const correlationId = getCorrelationId(origin.context);
-    if (correlationId !== undefined) attributes[AttributeNames.CORRELATION_ID] = correlationId;
-    const span = kafkaTracer().startSpan(
-      consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
-      { kind: SpanKind.CONSUMER, attributes, links, root: linkOnly && origin.spanContext !== undefined },
-      parent,
-    );
-    const state: Processing = { span, handlerSettled: false, endHookCalled: false, failed: false };
-    processing.set(rpcContext, state);
-    registerHookSpan(rpcContext, span);
     // the correlation id travels with the handler's context, so its own spans and messages carry it
     const base =
       correlationId !== undefined && getCorrelationId(parent) === undefined
         ? setCorrelationId(parent, correlationId)
         : parent;
+    const span = startOwnSpan(
+      consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
+      SpanKind.CONSUMER,
+      messageAttributes(consumed, current),
+      base,
+      links,
+      linkOnly && origin.spanContext !== undefined,
+      'process',
+    );
+    const state: Processing = { span, handlerSettled: false, endHookCalled: false, failed: false };
+    processing.set(rpcContext, state);
+    registerHookSpan(rpcContext, span);
     const result = context.with(trace.setSpan(base, span), done);
     void Promise.resolve(result).then(
       () => {

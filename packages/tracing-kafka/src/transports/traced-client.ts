@@ -8,7 +8,7 @@ import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import { MessagingAttributes } from '../messaging-attributes.js';
-import { withTraceHeaders } from '../producer/inject-headers.js';
+import { asKafkaMessageWithTraceHeaders, isKafkaMessageShaped, withTraceHeaders } from '../producer/inject-headers.js';
 import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
 import { natsHeadersFactory } from './nats-headers.js';
 import { kafkaTracer } from '../consumer/consumer-span-lifecycle.js';
@@ -32,17 +32,11 @@ function clientAttributes(
   return attributes;
 }
 
-function isKafkaMessageShaped(value: unknown): value is { headers?: Record<string, unknown> } {
-  return value !== null && typeof value === 'object' && ('key' in value || 'value' in value);
-}
-
 /** `data` as the transport's record type, with trace headers from the active context added. */
 function withTransportHeaders(system: MessagingSystem, data: unknown): unknown {
   switch (system) {
     case 'kafka':
-      return isKafkaMessageShaped(data)
-        ? { ...data, headers: withTraceHeaders(data.headers) }
-        : { value: data, headers: withTraceHeaders(undefined) };
+      return asKafkaMessageWithTraceHeaders(data);
     case 'rabbitmq': {
       if (data instanceof RmqRecord) {
         const options = data.options ?? {};

@@ -1,7 +1,7 @@
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { AttributeNames, PACKAGE_VERSION, getCorrelationId, libraryTracer } from '@huleedu/nest-tracing';
+import { AttributeNames, getCorrelationId } from '@huleedu/nest-tracing';
 import type {
   AfterQueryEvent,
   BeforeQueryEvent,
@@ -11,30 +11,11 @@ import type {
   TransactionRollbackEvent,
   TransactionStartEvent,
 } from 'typeorm';
+import { DbAttributes, connectionAttributes, recordDatabaseFailure, tracer } from './database-span.js';
 import { instrumentPool, takeConnectionWait } from './pool-instrumentation.js';
 import { sanitiseSql, summariseSql, truncate } from './sql-summary.js';
+import { claimTransactionScope, parentInTransaction } from './transaction-scope.js';
 import type { ResolvedTypeOrmTracingOptions } from './typeorm-tracing.options.js';
-
-export const TRACER_NAME = '@huleedu/nest-tracing-typeorm';
-
-/** Database semantic-convention attribute names (semconv 1.36, stable database conventions). */
-export const DbAttributes = {
-  SYSTEM_NAME: 'db.system.name',
-  NAMESPACE: 'db.namespace',
-  COLLECTION_NAME: 'db.collection.name',
-  OPERATION_NAME: 'db.operation.name',
-  QUERY_TEXT: 'db.query.text',
-  QUERY_PARAMETER_PREFIX: 'db.query.parameter.',
-  RESPONSE_RETURNED_ROWS: 'db.response.returned_rows',
-  RESPONSE_STATUS_CODE: 'db.response.status_code',
-  SERVER_ADDRESS: 'server.address',
-  SERVER_PORT: 'server.port',
-  ERROR_TYPE: 'error.type',
-  /** Not semconv: how long the statement's connection waited for the pool (first statement of a checkout). */
-  CONNECTION_WAIT_TIME_MS: 'db.client.connection.wait_time_ms',
-  /** Not semconv (there is none for transactions yet): `commit` or `rollback`. */
-  TRANSACTION_OUTCOME: 'db.transaction.outcome',
-} as const;
 
 interface PendingQuery {
   readonly query: string;
@@ -53,60 +34,6 @@ interface StatementInfo {
 
 /** Distinct statement texts remembered per data source; the cache starts over when full. */
 const STATEMENT_CACHE_SIZE = 512;
-
-/** `db.system.name` for TypeORM's driver types (the well-known values of the semantic conventions). */
-function systemName(type: string): string {
-  switch (type) {
-    case 'postgres':
-    case 'aurora-postgres':
-    case 'cockroachdb':
-      return 'postgresql';
-    case 'mysql':
-    case 'aurora-mysql':
-      return 'mysql';
-    case 'mariadb':
-      return 'mariadb';
-    case 'better-sqlite3':
-    case 'sqlite':
-    case 'sqljs':
-      return 'sqlite';
-    case 'mssql':
-      return 'microsoft.sql_server';
-    case 'oracle':
-      return 'oracle.db';
-    default:
-      return type;
-  }
-}
-
-/** Connection attributes of a data source, read once: system, database, host and port (from `url` too). */
-export function connectionAttributes(dataSource: DataSource): Attributes {
-  const options = dataSource.options as {
-    type: string;
-    database?: unknown;
-    host?: unknown;
-    port?: unknown;
-    url?: unknown;
-  };
-  const attributes: Attributes = { [DbAttributes.SYSTEM_NAME]: systemName(options.type) };
-  let { database, host, port } = options;
-  if (typeof options.url === 'string') {
-    try {
-      const url = new URL(options.url);
-      host ??= url.hostname;
-      port ??= url.port ? Number(url.port) : undefined;
-      database ??= url.pathname.replace(/^\//, '') || undefined;
-    } catch {
-      // not a URL: nothing more to learn from it
-    }
-  }
-  if (typeof database === 'string' && database.length > 0) attributes[DbAttributes.NAMESPACE] = database;
-  if (typeof host === 'string' && host.length > 0) attributes[DbAttributes.SERVER_ADDRESS] = host;
-  if (typeof port === 'number') attributes[DbAttributes.SERVER_PORT] = port;
-  return attributes;
-}
-
-const tracer = libraryTracer(TRACER_NAME, PACKAGE_VERSION);
 
 /** Whether `@opentelemetry/instrumentation-pg` wrapped the pg client of this data source's driver. */
 function isPgInstrumented(dataSource: DataSource): boolean {
@@ -139,12 +66,6 @@ function returnedRows(raw: unknown): number | undefined {
   const result = raw as { rows?: unknown; rowCount?: unknown; command?: unknown } | null | undefined;
   if (Array.isArray(result?.rows) && result.command === 'SELECT') return result.rows.length;
   return typeof result?.rowCount === 'number' ? result.rowCount : undefined;
-}
-
-/** The SQLSTATE of a driver error (pg: `code`), when there is one. */
-function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /**
@@ -247,7 +168,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     const stack = this.transactions.get(queryRunner) ?? [];
     const enclosing = stack.at(-1);
     const active = context.active();
-    const parent = enclosing ? trace.setSpan(active, enclosing) : active;
+    const parent = enclosing ? parentInTransaction(active, enclosing) : active;
     if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
     const namespace = this.connection[DbAttributes.NAMESPACE];
     const span = tracer().startSpan(
@@ -262,6 +183,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     }
     stack.push(span);
     this.transactions.set(queryRunner, stack);
+    claimTransactionScope(active, span);
   }
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
@@ -294,7 +216,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
     }
     const transaction = this.transactions.get(queryRunner)?.at(-1);
     const active = context.active();
-    const parent = transaction ? trace.setSpan(active, transaction) : active;
+    const parent = transaction ? parentInTransaction(active, transaction) : active;
     if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
     const span = tracer().startSpan(statement.name, { kind: SpanKind.CLIENT }, parent);
     if (span.isRecording()) {
@@ -362,7 +284,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
         const rows = returnedRows(event.rawResults);
         if (rows !== undefined) span.setAttribute(DbAttributes.RESPONSE_RETURNED_ROWS, rows);
       } else {
-        this.recordFailure(span, event.error);
+        recordDatabaseFailure(span, event.error);
       }
       const threshold = this.options.slowQueryThresholdMs;
       const durationMs = event.executionTime;
@@ -371,19 +293,5 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       }
     }
     span.end();
-  }
-
-  /**
-   * Status ERROR with `error.type` and `db.response.status_code` (the SQLSTATE); the message is the
-   * SQLSTATE only, since driver messages can quote the offending values.
-   */
-  private recordFailure(span: Span, error: unknown): void {
-    const code = sqlState(error);
-    const type = code ?? (error instanceof Error ? error.constructor.name : '_OTHER');
-    span.setAttribute(DbAttributes.ERROR_TYPE, type);
-    if (code !== undefined) span.setAttribute(DbAttributes.RESPONSE_STATUS_CODE, code);
-    const message = code !== undefined ? `SQLSTATE ${code}` : `${type} (driver error)`;
-    span.setStatus({ code: SpanStatusCode.ERROR, message });
-    span.addEvent('exception', { 'exception.type': type, 'exception.message': message });
   }
 }

@@ -23,8 +23,17 @@ export interface TypeOrmTracingOptions {
   maxQueryTextLength?: number;
   /** A query that takes at least this many milliseconds gets a `db.query.slow` event. Default: off. */
   slowQueryThresholdMs?: number;
-  /** A span per transaction, parent of its queries. Default: `true`. */
+  /**
+   * A span per transaction, parent of its queries and active inside the `transaction()` callback,
+   * so spans the callback's code starts are its children. Default: `true`.
+   */
   transactionSpans?: boolean;
+  /**
+   * An INTERNAL span per EntityManager or Repository call (`typeorm.save Essay`,
+   * `typeorm.findOneBy Essay`), the parent of the statements the call runs. Default: `false`: the
+   * statement spans alone, under whatever span called the repository.
+   */
+  operationSpans?: boolean;
   /**
    * When `@opentelemetry/instrumentation-pg` has patched the pg driver, which one makes the span of
    * each statement (exactly one does): `nest-tracing` (default; pg's statement spans are suppressed
@@ -45,6 +54,7 @@ export interface ResolvedTypeOrmTracingOptions {
   readonly maxQueryTextLength: number;
   readonly slowQueryThresholdMs: number | undefined;
   readonly transactionSpans: boolean;
+  readonly operationSpans: boolean;
   readonly instrumentationPg: 'nest-tracing' | 'instrumentation-pg';
   readonly poolMetrics: boolean;
   readonly meterProvider: MeterProvider | undefined;
@@ -85,6 +95,12 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
       "Use 'nest-tracing' to keep this package's statement spans, or 'instrumentation-pg' to keep pg's.",
     );
   }
+  for (const name of ['requireParentSpan', 'transactionSpans', 'operationSpans', 'poolMetrics'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'boolean') {
+      fail(`${name} must be true or false, got ${JSON.stringify(value)}`, `Write ${name}: true or ${name}: false.`);
+    }
+  }
   for (const entry of options.ignore ?? []) {
     if (typeof entry !== 'string' && !(entry instanceof RegExp)) {
       fail(
@@ -100,6 +116,7 @@ export function resolveTypeOrmTracingOptions(options: TypeOrmTracingOptions = {}
     maxQueryTextLength,
     slowQueryThresholdMs,
     transactionSpans: options.transactionSpans ?? true,
+    operationSpans: options.operationSpans ?? false,
     instrumentationPg: options.instrumentationPg ?? 'nest-tracing',
     poolMetrics: options.poolMetrics ?? true,
     meterProvider: options.meterProvider,

@@ -9,37 +9,11 @@ import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule, traceDataSource } from '@huleedu/nest-tracing-typeorm';
-import { openSampleDatabase } from '@huleedu/sample-database';
 import type { SampleDatabase } from '@huleedu/sample-database';
+import { OPEN_TIMEOUT_MS, connectionOf, databaseBackends as backends } from './support/database-backends.js';
 
 /** A table of its own per run, so parallel runs against one server never meet. */
 const TABLE = `spec_essays_${randomUUID().slice(0, 8)}`;
-
-/** A database the same suite runs against; `open` is called in `beforeAll`, `stop` in `afterAll`. */
-interface Backend {
-  readonly name: string;
-  open(): Promise<SampleDatabase>;
-}
-
-/**
- * Both always run. The real server: CI and this machine run PostgreSQL on 127.0.0.1:5432 (trust auth),
- * `DATABASE_URL` selects another. The embedded one: PGlite served over the wire by the sample services'
- * `@huleedu/sample-database`, on a free port.
- */
-const backends: readonly Backend[] = [
-  {
-    name: 'PostgreSQL server',
-    open: async () => ({
-      url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-      embedded: false,
-      stop: async () => undefined,
-    }),
-  },
-  { name: 'embedded PGlite', open: () => openSampleDatabase({ forceEmbedded: true }) },
-];
-
-/** PGlite's WebAssembly start-up takes a few seconds. */
-const OPEN_TIMEOUT_MS = 60_000;
 
 @Entity({ name: TABLE })
 class Essay {
@@ -55,12 +29,6 @@ class Essay {
 
 function dataSourceOptions(database: SampleDatabase) {
   return { type: 'postgres' as const, url: database.url, entities: [Essay], logging: false };
-}
-
-/** What the spans should say about the connection: read from the URL, as the tracing package does. */
-function connectionOf(database: SampleDatabase): { namespace: string; address: string; port: number } {
-  const url = new URL(database.url);
-  return { namespace: url.pathname.slice(1), address: url.hostname, port: Number(url.port || 5432) };
 }
 
 function queries(spans: TestSpans): ReadableSpan[] {
@@ -162,6 +130,43 @@ describe.each(backends)('TypeORM query and transaction spans on $name', (backend
     expect(spans.one('ROLLBACK')).toBeChildOf(transaction);
   });
 
+  it('runs the transaction callback with the transaction span active, savepoints too', async () => {
+    const result = await traceOperation('content.store', () =>
+      dataSource.transaction(async (manager) => {
+        await traceOperation('content.validate', () => manager.count(Essay));
+        await manager.save(manager.create(Essay, { title: `C ${randomUUID()}`, body: 'checked' }));
+        return manager.transaction(async (inner) => traceOperation('content.audit', () => inner.count(Essay)));
+      }),
+    );
+    expect(typeof result).toBe('number');
+    const transaction = spans.one(`TRANSACTION ${connection.namespace}`);
+    const validate = spans.one('content.validate');
+    expect(validate).toBeChildOf(transaction);
+    expect(spans.childrenOf(validate).map((span) => span.name)).toEqual([`SELECT ${TABLE}`]);
+    const savepoint = spans.one({ name: 'SAVEPOINT', kind: SpanKind.INTERNAL });
+    expect(savepoint).toBeChildOf(transaction);
+    const audit = spans.one('content.audit');
+    expect(audit).toBeChildOf(savepoint);
+    expect(spans.childrenOf(audit).map((span) => span.name)).toEqual([`SELECT ${TABLE}`]);
+    expect(spans.childrenOf(transaction).map((span) => span.name)).toEqual([
+      'START TRANSACTION',
+      'content.validate',
+      `INSERT ${TABLE}`,
+      'SAVEPOINT',
+      'COMMIT',
+    ]);
+    // the savepoint's own statements (SAVEPOINT typeorm_1, RELEASE SAVEPOINT) are its children
+    expect(spans.childrenOf(savepoint).map((span) => span.name)).toEqual([
+      'SAVEPOINT',
+      'content.audit',
+      'RELEASE SAVEPOINT',
+    ]);
+    // after the transaction, the caller's context is back: a span started there is not the transaction's
+    await traceOperation('content.after', () => dataSource.getRepository(Essay).count());
+    expect(spans.one('content.after').parentSpanContext).toBeUndefined();
+    spans.assertLifecycle();
+  });
+
   it('marks a failing statement with its SQLSTATE and no values', async () => {
     const title = `duplicate title ${randomUUID()}`;
     const essays = dataSource.getRepository(Essay);
@@ -211,6 +216,7 @@ describe.each(backends)('traceDataSource options on $name', (backend) => {
     dataSource = traceDataSource(new DataSource({ ...dataSourceOptions(database), synchronize: true }), {
       recordParameters: [TABLE],
       requireParentSpan: true,
+      operationSpans: true,
     });
     await dataSource.initialize();
   }, OPEN_TIMEOUT_MS);
@@ -231,14 +237,80 @@ describe.each(backends)('traceDataSource options on $name', (backend) => {
 
   it('records parameter values only for allowed tables, and only under a parent span', async () => {
     await dataSource.getRepository(Essay).findOneBy({ title: 'not there' });
-    expect(queries(spans)).toEqual([]);
+    expect(spans.all()).toEqual([]);
     await traceOperation('content.retrieve', () => dataSource.getRepository(Essay).findOneBy({ title: 'not there' }));
     expect(spans.one(`SELECT ${TABLE}`)).toHaveAttributes({ 'db.query.parameter.0': 'not there' });
+  });
+
+  it('makes an operation span per repository and entity-manager call, the parent of its statements', async () => {
+    const essays = dataSource.getRepository(Essay);
+    const saved = await traceOperation('content.store', () =>
+      essays.save(essays.create({ title: `O ${randomUUID()}`, body: 'operation body' })),
+    );
+    const found = await traceOperation('content.retrieve', () => dataSource.manager.findOneBy(Essay, { id: saved.id }));
+    expect(found?.body).toBe('operation body');
+
+    const save = spans.one('typeorm.save Essay');
+    expect(save.kind).toBe(SpanKind.INTERNAL);
+    expect(save).toBeChildOf(spans.one('content.store'));
+    expect(save).toHaveAttributes({
+      'typeorm.operation': 'save',
+      'typeorm.entity': 'Essay',
+      'db.collection.name': TABLE,
+      'db.system.name': 'postgresql',
+    });
+    // save runs its own transaction: the operation span is its parent, the INSERT the transaction's child
+    const transaction = spans.one({ name: /^TRANSACTION/, parent: save });
+    expect(spans.one(`INSERT ${TABLE}`)).toBeChildOf(transaction);
+    const findOneBy = spans.one('typeorm.findOneBy Essay');
+    expect(findOneBy).toBeChildOf(spans.one('content.retrieve'));
+    expect(spans.childrenOf(findOneBy).map((span) => span.name)).toEqual([`SELECT ${TABLE}`]);
+    expect(JSON.stringify(save.attributes)).not.toContain('operation body');
+    spans.assertLifecycle();
+  });
+
+  it('gives a failing operation one span with the error class and no values, and the caller the same error', async () => {
+    const missing = randomUUID();
+    let thrown: unknown;
+    await traceOperation('content.retrieve', async () => {
+      try {
+        await dataSource.getRepository(Essay).findOneByOrFail({ id: missing });
+      } catch (error) {
+        thrown = error;
+      }
+    });
+    expect((thrown as Error).constructor.name).toBe('EntityNotFoundError');
+    const failed = spans.one('typeorm.findOneByOrFail Essay');
+    expect(failed).toHaveStatus('error');
+    expect(failed).toHaveAttributes({ 'error.type': 'EntityNotFoundError' });
+    expect(failed.status.message).toBe('EntityNotFoundError');
+    expect(JSON.stringify({ attributes: failed.attributes, events: failed.events })).not.toContain(missing);
+    // findOneByOrFail calls findOneBy on the same manager: no second operation span
+    expect(spans.byName(/^typeorm\./).map((span) => span.name)).toEqual(['typeorm.findOneByOrFail Essay']);
+    expect(spans.childrenOf(failed).map((span) => span.name)).toEqual([`SELECT ${TABLE}`]);
+  });
+
+  it("puts a transaction's operation spans under the transaction, and skips spans with no parent", async () => {
+    const untraced = await dataSource.transaction((manager) => manager.count(Essay));
+    expect(typeof untraced).toBe('number');
+    expect(spans.all()).toEqual([]);
+    await traceOperation('content.store', () =>
+      dataSource.transaction((manager) =>
+        manager.save(manager.create(Essay, { title: `T ${randomUUID()}`, body: 'in a transaction' })),
+      ),
+    );
+    const transaction = spans.one(/^TRANSACTION/);
+    const save = spans.one('typeorm.save Essay');
+    expect(save).toBeChildOf(transaction);
+    expect(spans.one(`INSERT ${TABLE}`)).toBeChildOf(save);
   });
 
   it('rejects invalid options at start-up with what to write instead', () => {
     expect(() => traceDataSource(dataSource, { maxQueryTextLength: 3 })).toThrow(
       'TypeOrmTracingModule: maxQueryTextLength must be an integer of at least 16, got 3',
+    );
+    expect(() => traceDataSource(dataSource, { operationSpans: 'yes' as unknown as boolean })).toThrow(
+      'TypeOrmTracingModule: operationSpans must be true or false, got "yes"',
     );
   });
 });

@@ -1,5 +1,6 @@
 import { context, createContextKey, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
+import type { EntityManager } from 'typeorm';
 
 /**
  * One `transaction(callback)` call's link between TypeORM's transaction-start event (where the
@@ -38,9 +39,13 @@ type TransactionCall = (this: unknown, ...args: unknown[]) => Promise<unknown>;
 /**
  * `EntityManager.transaction` wrapped so that its callback runs with the transaction span active:
  * spans the callback's code starts are the transaction's children. Same arguments, `this`, result
- * and errors as the original; when no span was made the callback runs as it would untraced.
+ * and errors as the original; when no span was made the callback runs as it would untraced. The
+ * manager the callback receives goes through `traceManager` first.
  */
-export function traceTransactionCalls(original: TransactionCall): TransactionCall {
+export function traceTransactionCalls(
+  original: TransactionCall,
+  traceManager: (manager: EntityManager) => void,
+): TransactionCall {
   return function tracedTransaction(this: unknown, ...args: unknown[]): Promise<unknown> {
     const index = typeof args[0] === 'function' ? 0 : typeof args[1] === 'function' ? 1 : -1;
     if (index < 0) return original.apply(this, args);
@@ -49,6 +54,12 @@ export function traceTransactionCalls(original: TransactionCall): TransactionCal
     const traced = [...args];
     traced[index] = function runInTransaction(this: unknown, ...callbackArgs: unknown[]): unknown {
       scope.entered = true;
+      try {
+        // the transaction's own manager, so that a nested transaction() call is traced too
+        traceManager(callbackArgs[0] as EntityManager);
+      } catch {
+        // telemetry never breaks a transaction
+      }
       const { span } = scope;
       if (span === undefined) return callback.apply(this, callbackArgs);
       const inside = trace.setSpan(context.active(), span).setValue(INSIDE_KEY, span);

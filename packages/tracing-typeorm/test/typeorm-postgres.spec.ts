@@ -305,6 +305,18 @@ describe.each(backends)('traceDataSource options on $name', (backend) => {
     expect(spans.one(`INSERT ${TABLE}`)).toBeChildOf(save);
   });
 
+  it('traces the manager of a query runner the code drives by hand', async () => {
+    const queryRunner = dataSource.createQueryRunner();
+    try {
+      await traceOperation('content.report', () => queryRunner.manager.countBy(Essay, { body: 'nothing like it' }));
+    } finally {
+      await queryRunner.release();
+    }
+    const count = spans.one('typeorm.countBy Essay');
+    expect(count).toBeChildOf(spans.one('content.report'));
+    expect(spans.childrenOf(count).map((span) => span.name)).toEqual([`SELECT ${TABLE}`]);
+  });
+
   it('rejects invalid options at start-up with what to write instead', () => {
     expect(() => traceDataSource(dataSource, { maxQueryTextLength: 3 })).toThrow(
       'TypeOrmTracingModule: maxQueryTextLength must be an integer of at least 16, got 3',

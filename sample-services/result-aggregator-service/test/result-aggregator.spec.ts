@@ -174,10 +174,13 @@ describe('result-aggregator-service on a Kafka broker and PostgreSQL', () => {
         .filter((name) => name.startsWith('INSERT')),
     ).toEqual(['INSERT result_batches', 'INSERT result_batch_essays']);
 
-    // one report: in the result.aggregate span of the event that completed the batch
+    // one report: published inside the batch check's transaction (its span is active in the callback),
+    // in the result.aggregate span of the event that completed the batch
     const reportSpan = spans.one('result.report');
     expect(reportSpan).toHaveAttributes({ 'batch.id': 'batch-r1', 'batch.size': 2, 'result.count': 4 });
-    const completing = spans.parentOf(reportSpan)!;
+    const checkTransaction = spans.parentOf(reportSpan)!;
+    expect(checkTransaction.name).toMatch(/^TRANSACTION /);
+    const completing = spans.parentOf(checkTransaction)!;
     expect(completing.name).toBe('result.aggregate');
     expect(completing).toHaveAttributes({ 'result.batch_status': 'complete', 'batch.size': 2, 'result.count': 4 });
     expect(consumes).toContain(spans.parentOf(completing));

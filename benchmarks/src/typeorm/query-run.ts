@@ -104,3 +104,11 @@ export async function runQueries(
     cpuMicrosecondsPerQuery: (cpu.user + cpu.system) / queries,
   };
 }
+
+/** Several timed runs of one variant as one: their queries, seconds and CPU added up. */
+export function combineRuns(runs: readonly TimedRun[]): TimedRun {
+  const queries = runs.reduce((sum, run) => sum + run.queries, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const cpu = runs.reduce((sum, run) => sum + run.cpuMicrosecondsPerQuery * run.queries, 0);
+  return { queries, seconds, queriesPerSecond: queries / seconds, cpuMicrosecondsPerQuery: cpu / queries };
+}

@@ -6,8 +6,8 @@ import type { DataSource } from 'typeorm';
 import { machineInfo } from '../machine-info.js';
 import { argument } from '../micro/child-phase.js';
 import { DiscardingSpanExporter } from '../micro/discarding.exporter.js';
-import { checksum, createAndSeed, essaySchema, openDataSource, runQueries } from './query-run.js';
-import type { BenchEssay, QueryVariant } from './query-run.js';
+import { checksum, combineRuns, createAndSeed, essaySchema, openDataSource, runQueries } from './query-run.js';
+import type { BenchEssay, QueryVariant, TimedRun } from './query-run.js';
 import { formatRounds, formatSummary, summarize } from './typeorm-report.js';
 import type { QueryRoundResult } from './typeorm-report.js';
 
@@ -17,7 +17,7 @@ import type { QueryRoundResult } from './typeorm-report.js';
  * `traceDataSource()`, in interleaved rounds that alternate which goes first. Every call runs inside
  * a `bench.request` span in both variants, so the only difference is the query span.
  * Usage: node typeorm-query.bench.js [--queries=N] [--rounds=N] [--warmup=N] [--concurrency=N]
- *   [--rows=N] [--only=traced|untraced] (one variant only, for a CPU profile; writes no results)
+ *   [--rows=N] [--slices=N] [--only=traced|untraced] (one variant only, for a CPU profile; writes no results)
  */
 const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const queries = Number(argument('queries') ?? 5_000);
@@ -26,6 +26,7 @@ const warmupRounds = Number(argument('warmup') ?? 1);
 const concurrency = Number(argument('concurrency') ?? 4);
 const rows = Number(argument('rows') ?? 1_000);
 const only = argument('only') as QueryVariant | undefined;
+const slices = Number(argument('slices') ?? 10);
 const VARIANTS: readonly QueryVariant[] = only ? [only] : ['untraced', 'traced'];
 
 const RESULTS = new URL('../../results/typeorm-latest.json', import.meta.url);
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const info = machineInfo();
   out(`nest-tracing TypeORM query benchmark: ${JSON.stringify(info)}`);
   out(
-    `${queries} findOneBy per variant and round, ${concurrency} in flight (pool ${concurrency}), ` +
+    `${queries} findOneBy per variant and round in ${slices} slices taking turns, ${concurrency} in flight (pool ${concurrency}), ` +
       `${warmupRounds} warm-up + ${rounds} measured rounds, variants: ${VARIANTS.join(', ')}\n`,
   );
   const exporter = new DiscardingSpanExporter();
@@ -57,11 +58,22 @@ async function main(): Promise<void> {
     out(`table ${tableName}: ${rows} rows, PostgreSQL ${version.server_version}`);
     for (let round = 1 - warmupRounds; round <= rounds; round += 1) {
       const order = round % 2 === 0 ? [...VARIANTS].reverse() : VARIANTS;
+      // the round in slices, the variants taking turns within each (A B B A ...), so that the VM's
+      // speed drift, which moves over seconds, falls on both variants of a round alike
+      const sliceQueries = Math.ceil(queries / slices);
+      const runs = new Map<QueryVariant, TimedRun[]>(VARIANTS.map((variant) => [variant, []]));
+      for (let slice = 0; slice < slices; slice += 1) {
+        const turn = slice % 2 === 0 ? order : [...order].reverse();
+        for (const variant of turn) {
+          const repository = dataSources[variant].getRepository<BenchEssay>(schema);
+          const offset = (round + warmupRounds) * 7919 + slice * sliceQueries;
+          runs.get(variant)?.push(await runQueries(repository, sliceQueries, concurrency, rows, offset));
+          // a bench.request span per call, and a query span per call when traced
+          expectedSpans += variant === 'traced' ? 2 * sliceQueries : sliceQueries;
+        }
+      }
       for (const [position, variant] of order.entries()) {
-        const repository = dataSources[variant].getRepository<BenchEssay>(schema);
-        const result = await runQueries(repository, queries, concurrency, rows, (round + warmupRounds) * 7919);
-        // a bench.request span per call, and a query span per call when traced
-        expectedSpans += variant === 'traced' ? 2 * queries : queries;
+        const result = combineRuns(runs.get(variant) ?? []);
         const label = round < 1 ? `warm-up ${round + warmupRounds}` : `round ${round}`;
         out(
           `  ${label} ${variant.padEnd(8)} ${Math.round(result.queriesPerSecond)} queries/s ` +
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'typeorm-query',
     machine: info,
-    settings: { queries, rounds, warmupRounds, concurrency, poolSize: concurrency, rows, tableName },
+    settings: { queries, rounds, warmupRounds, slices, concurrency, poolSize: concurrency, rows, tableName },
     summary,
     rounds: results,
     spansExported: exporter.exported,

@@ -1,5 +1,5 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, Context, Link, Span } from '@opentelemetry/api';
 import { AttributeNames, getCorrelationId, reportTelemetryFault, setCorrelationId } from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { isObservable, tap } from 'rxjs';
@@ -8,7 +8,8 @@ import { MessagingAttributes } from '../messaging-attributes.js';
 import type { ResolvedKafkaTracingOptions } from '../kafka-tracing.options.js';
 import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
 import { messageOrigin } from './message-context.js';
-import { runInOwnSpan, startOwnSpan } from './consumer-span-lifecycle.js';
+import type { MessageOrigin } from './message-context.js';
+import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan, startOwnSpan } from './consumer-span-lifecycle.js';
 import { markFailure } from './mark-failure.js';
 
 export { markFailure };
@@ -47,15 +48,13 @@ export function enrichHookSpan<T>(span: Span, call: ConsumeCall, payload: unknow
   return observeFailure(span, result);
 }
 
-/** What one consume call needs besides the message. */
+/** What consume calls of one handler need besides the message (the same object for every call while the options stay). */
 export interface ConsumeCall {
   readonly options: ResolvedKafkaTracingOptions;
   /** Explicit span name (`{topic}` is replaced); else the naming style's. */
   readonly name: string | undefined;
   /** Extra attributes from the payload; run only for recording spans, failures reported and ignored. */
   readonly payloadAttributes: ((payload: any) => Attributes | undefined) | undefined;
-  /** The message context object the transport handed the handler (to find the server hook's span). */
-  readonly messageContext: object | undefined;
   /** Where failures of the attribute extractor are reported. */
   readonly site: string;
 }
@@ -81,22 +80,50 @@ function payloadAttributesOf(call: ConsumeCall, payload: unknown): Attributes | 
   }
 }
 
+/** Where messaging attributes go: a span, or a plain attributes object. */
+interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): unknown;
+}
+
+/**
+ * The messaging attributes of a CONSUMER span for `message`, under the options in force, written
+ * one by one into `sink`: a span gets them without an attributes object per message.
+ */
+function writeMessageAttributes(
+  sink: AttributeSink,
+  message: ConsumedMessage,
+  options: ResolvedKafkaTracingOptions,
+): void {
+  sink.setAttribute(MessagingAttributes.SYSTEM, message.system);
+  sink.setAttribute(MessagingAttributes.OPERATION_TYPE, 'process');
+  sink.setAttribute(MessagingAttributes.OPERATION_NAME, 'process');
+  sink.setAttribute(MessagingAttributes.DESTINATION_NAME, message.destination);
+  const transport = message.attributes;
+  for (const key in transport) {
+    if (key === MessagingAttributes.KAFKA_MESSAGE_KEY && !options.captureMessageKey) continue;
+    const value = transport[key];
+    if (value !== undefined) sink.setAttribute(key, value);
+  }
+  if (options.groupId !== undefined && transport[MessagingAttributes.CONSUMER_GROUP_NAME] === undefined) {
+    sink.setAttribute(MessagingAttributes.CONSUMER_GROUP_NAME, options.groupId);
+  }
+  if (options.clientId !== undefined && transport[MessagingAttributes.CLIENT_ID] === undefined) {
+    sink.setAttribute(MessagingAttributes.CLIENT_ID, options.clientId);
+  }
+}
+
 /** The messaging attributes of a CONSUMER span for `message`, under the options in force. */
 export function messageAttributes(message: ConsumedMessage, options: ResolvedKafkaTracingOptions): Attributes {
-  const attributes: Attributes = {
-    [MessagingAttributes.SYSTEM]: message.system,
-    [MessagingAttributes.OPERATION_TYPE]: 'process',
-    [MessagingAttributes.OPERATION_NAME]: 'process',
-    [MessagingAttributes.DESTINATION_NAME]: message.destination,
-    ...message.attributes,
-  };
-  if (!options.captureMessageKey) delete attributes[MessagingAttributes.KAFKA_MESSAGE_KEY];
-  if (options.groupId !== undefined && attributes[MessagingAttributes.CONSUMER_GROUP_NAME] === undefined) {
-    attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = options.groupId;
-  }
-  if (options.clientId !== undefined && attributes[MessagingAttributes.CLIENT_ID] === undefined) {
-    attributes[MessagingAttributes.CLIENT_ID] = options.clientId;
-  }
+  const attributes: Attributes = {};
+  writeMessageAttributes(
+    {
+      setAttribute: (key, value) => {
+        attributes[key] = value;
+      },
+    },
+    message,
+    options,
+  );
   return attributes;
 }
 
@@ -133,9 +160,8 @@ function observeFailure<T>(span: Span, result: T): T {
 }
 
 /** The active context with the message's correlation id, for messages that bring no trace context. */
-function withMessageCorrelation(base: Context, origin: Context): Context {
-  const id = getCorrelationId(origin);
-  return id !== undefined ? setCorrelationId(base, id) : base;
+function withMessageCorrelation(base: Context, origin: MessageOrigin): Context {
+  return origin.correlationId !== undefined ? setCorrelationId(base, origin.correlationId) : base;
 }
 
 /**
@@ -144,53 +170,64 @@ function withMessageCorrelation(base: Context, origin: Context): Context {
  * link. A message without trace context continues whatever is active (a batch span, say), or starts
  * a new trace. The span ends once whatever `fn` returns settles; the caller gets the same value or
  * the same error. When the server hook or instrumentation-kafkajs already made the span, it is
- * enriched instead, and failures are marked on it.
+ * enriched instead, and failures are marked on it. `messageContext` is the object the transport
+ * handed the handler (to find the server hook's span).
  */
-export function runConsumeSpan<T>(message: ConsumedMessage, call: ConsumeCall, fn: () => T): T {
+export function runConsumeSpan<T>(
+  message: ConsumedMessage,
+  call: ConsumeCall,
+  messageContext: object | undefined,
+  fn: () => T,
+): T {
   const { options } = call;
   if (options.disabledTopics.has(message.destination)) return fn();
-  const adopted = adoptableSpan(call.messageContext);
-  if (adopted) {
-    adopted.setAttributes(messageAttributes(message, call.options));
-    const extra = payloadAttributesOf(call, message.payload);
-    if (extra) adopted.setAttributes(extra);
-    if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
-    // the message's correlation id: on the adopted span, and for every span the handler starts
-    const correlationId = getCorrelationId(messageOrigin(message, options.envelopeMetadata).context);
-    const active = context.active();
-    let handlerContext = active;
-    if (correlationId !== undefined) {
-      adopted.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
-      if (getCorrelationId(active) === undefined) handlerContext = setCorrelationId(active, correlationId);
-    }
-    let result: T;
-    try {
-      result = handlerContext === active ? fn() : context.with(handlerContext, fn);
-    } catch (error) {
-      markFailure(adopted, error);
-      throw error;
-    }
-    return observeFailure(adopted, result);
-  }
+  const adopted = adoptableSpan(messageContext);
+  if (adopted) return runInAdoptedSpan(adopted, message, call, fn);
   const origin = messageOrigin(message, options.envelopeMetadata);
-  const linkOnly = options.producerContext === 'link';
-  const parent = origin.spanContext ? origin.context : withMessageCorrelation(context.active(), origin.context);
-  const links: Link[] | undefined = origin.spanContext && !linkOnly ? [{ context: origin.spanContext }] : undefined;
-  const root = linkOnly && origin.spanContext !== undefined;
-  const span = startOwnSpan(
+  const producer = origin.spanContext;
+  // with trace context, the producer's context is the parent (its correlation id is known);
+  // without, the active one, carrying the message's correlation id if it brought one
+  const parent = producer ? origin.context : withMessageCorrelation(context.active(), origin);
+  const links: Link[] | undefined = producer ? [{ context: producer }] : undefined;
+  const span = kafkaTracer().startSpan(
     consumeSpanName(call, message.system, message.destination),
-    SpanKind.CONSUMER,
-    messageAttributes(message, call.options),
+    { kind: SpanKind.CONSUMER, links, root: producer !== undefined && options.producerContext === 'link' },
     parent,
-    root ? [{ context: origin.spanContext }] : links,
-    root,
-    'process',
   );
-  if (span.isRecording() && call.payloadAttributes) {
-    const extra = payloadAttributesOf(call, message.payload);
-    if (extra) span.setAttributes(extra);
+  if (span.isRecording()) {
+    writeMessageAttributes(span, message, options);
+    recordOwnSpanAttributes(span, 'process', producer ? origin.correlationId : getCorrelationId(parent));
+    if (call.payloadAttributes) {
+      const extra = payloadAttributesOf(call, message.payload);
+      if (extra) span.setAttributes(extra);
+    }
   }
   return runInOwnSpan(span, parent, fn);
+}
+
+/** `runConsumeSpan` for a CONSUMER span the server hook or instrumentation-kafkajs made: enriched, never ended. */
+function runInAdoptedSpan<T>(adopted: Span, message: ConsumedMessage, call: ConsumeCall, fn: () => T): T {
+  const { options } = call;
+  writeMessageAttributes(adopted, message, options);
+  const extra = payloadAttributesOf(call, message.payload);
+  if (extra) adopted.setAttributes(extra);
+  if (call.name !== undefined) adopted.updateName(consumeSpanName(call, message.system, message.destination));
+  // the message's correlation id: on the adopted span, and for every span the handler starts
+  const correlationId = messageOrigin(message, options.envelopeMetadata).correlationId;
+  const active = context.active();
+  let handlerContext = active;
+  if (correlationId !== undefined) {
+    adopted.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+    if (getCorrelationId(active) === undefined) handlerContext = setCorrelationId(active, correlationId);
+  }
+  let result: T;
+  try {
+    result = handlerContext === active ? fn() : context.with(handlerContext, fn);
+  } catch (error) {
+    markFailure(adopted, error);
+    throw error;
+  }
+  return observeFailure(adopted, result);
 }
 
 /**

@@ -34,11 +34,15 @@ export function startOwnSpan(
   const span = kafkaTracer().startSpan(name, { kind, links, root }, parent);
   if (span.isRecording()) {
     span.setAttributes(attributes);
-    span.setAttribute(AttributeNames.OPERATION_TYPE, operationType);
-    const correlationId = getCorrelationId(parent);
-    if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
+    recordOwnSpanAttributes(span, operationType, getCorrelationId(parent));
   }
   return span;
+}
+
+/** What every span of this package ends its start with: `operation.type`, and the correlation id if any. */
+export function recordOwnSpanAttributes(span: Span, operationType: string, correlationId: string | undefined): void {
+  span.setAttribute(AttributeNames.OPERATION_TYPE, operationType);
+  if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
 }
 
 function succeed(span: Span): void {

@@ -26,6 +26,17 @@ function correlationIn(carrier: Carrier | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the headers carry a readable `traceparent` (what `recordCarrierGetter` would return),
+ * without decoding it when it sits under its own name as one string or Buffer: the propagator
+ * decodes it anyway.
+ */
+function carriesTraceparent(headers: Carrier): boolean {
+  const raw = headers.traceparent;
+  if (typeof raw === 'string' || raw instanceof Uint8Array) return true;
+  return recordCarrierGetter.get(headers, 'traceparent') !== undefined;
+}
+
 function extractFromHeaders(headers: Carrier): Context {
   try {
     return propagation.extract(ROOT_CONTEXT, headers, recordCarrierGetter);
@@ -41,6 +52,8 @@ export interface MessageOrigin {
   readonly context: Context;
   /** The producer's span context, when a valid one arrived. */
   readonly spanContext: SpanContext | undefined;
+  /** The correlation id in `context` (what `getCorrelationId(context)` returns). */
+  readonly correlationId: string | undefined;
 }
 
 /**
@@ -51,7 +64,7 @@ export interface MessageOrigin {
  */
 export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolean): MessageOrigin {
   const headers = message.headers;
-  const headerParent = headers !== undefined && recordCarrierGetter.get(headers, 'traceparent') !== undefined;
+  const headerParent = headers !== undefined && carriesTraceparent(headers);
   const headerCorrelation = correlationIn(headers);
   // the payload is decoded (raw kafkajs values parsed) only when the headers leave something to find
   const envelope =
@@ -60,10 +73,19 @@ export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolea
   // the headers' correlation id is read above, so they go straight to the propagators
   let context = headerParent ? extractFromHeaders(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
   const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);
-  // set unless the baggage that came with the message already carries it
-  if (correlationId !== undefined && getCorrelationId(context) !== correlationId) {
-    context = setCorrelationId(context, correlationId);
+  let contextCorrelationId = getCorrelationId(context);
+  // set unless the baggage that came with the message already carries it (an invalid id changes nothing)
+  if (correlationId !== undefined && contextCorrelationId !== correlationId) {
+    const withId = setCorrelationId(context, correlationId);
+    if (withId !== context) {
+      context = withId;
+      contextCorrelationId = correlationId;
+    }
   }
   const spanContext = trace.getSpanContext(context);
-  return { context, spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined };
+  return {
+    context,
+    spanContext: spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined,
+    correlationId: contextCorrelationId,
+  };
 }

@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
-import type { ResolvedKafkaTracingOptions, TraceKafkaOptions } from '../kafka-tracing.options.js';
+import type { TraceKafkaOptions } from '../kafka-tracing.options.js';
 import { activeHookSpan, enrichHookSpan, runBatchSpan, runConsumeSpan } from './consume-span.js';
 import { reportTelemetryFault } from '@huleedu/nest-tracing';
 import type { ConsumeCall } from './consume-span.js';
@@ -19,27 +19,22 @@ export type Invocation<T> = () => T;
 /** The per-handler part of a consume call, computed once per decorated method or wrapped function. */
 export interface KafkaHandlerSpec {
   readonly site: string;
-  readonly options: () => ResolvedKafkaTracingOptions;
-  readonly name: string | undefined;
-  readonly attributes: TraceKafkaOptions['attributes'];
+  /** The consume call under the options in force: the same object until the defaults change. */
+  readonly call: () => ConsumeCall;
 }
 
 export function kafkaHandlerSpec(site: string, options: TraceKafkaOptions | undefined): KafkaHandlerSpec {
+  const resolve = resolveKafkaOptions(options, `@TraceKafka (${site})`);
+  let cached: ConsumeCall | undefined;
   return {
     site,
-    options: resolveKafkaOptions(options, `@TraceKafka (${site})`),
-    name: options?.name,
-    attributes: options?.attributes,
-  };
-}
-
-function call(spec: KafkaHandlerSpec, messageContext: object | undefined): ConsumeCall {
-  return {
-    options: spec.options(),
-    name: spec.name,
-    payloadAttributes: spec.attributes,
-    messageContext,
-    site: spec.site,
+    call: () => {
+      const current = resolve();
+      if (cached?.options !== current) {
+        cached = { options: current, name: options?.name, payloadAttributes: options?.attributes, site };
+      }
+      return cached;
+    },
   };
 }
 
@@ -55,22 +50,22 @@ export function traceKafkaCall<T>(spec: KafkaHandlerSpec, args: unknown[], invok
     const message = second.getMessage();
     const consumed = consumedKafkaMessage(second.getTopic(), second.getPartition(), message, { payload: first });
     const reply = expectsReply(message.headers);
-    return runConsumeSpan(consumed, call(spec, second), () => {
+    return runConsumeSpan(consumed, spec.call(), second, () => {
       const result = invoke();
       return reply ? withReplyContext(result, context.active()) : result;
     });
   }
-  if (isEachBatchPayload(first)) return runBatchSpan(consumedKafkaBatch(first), call(spec, first), invoke);
+  if (isEachBatchPayload(first)) return runBatchSpan(consumedKafkaBatch(first), spec.call(), invoke);
   if (isEachMessagePayload(first)) {
     const consumed = consumedKafkaMessage(first.topic, first.partition, first.message);
-    return runConsumeSpan(consumed, call(spec, first), invoke);
+    return runConsumeSpan(consumed, spec.call(), first, invoke);
   }
   // a Nest handler without `@Ctx()`: the message is only known to the server hook, if installed
   const hook = activeHookSpan();
   if (hook) {
     const { messageContext } = hook;
     const reply = isKafkaContext(messageContext) && expectsReply(messageContext.getMessage().headers);
-    return enrichHookSpan(hook.span, call(spec, undefined), first, () => {
+    return enrichHookSpan(hook.span, spec.call(), first, () => {
       const result = invoke();
       return reply ? withReplyContext(result, context.active()) : result;
     });

@@ -15,6 +15,7 @@ export type TracingTestingOptions = Pick<
   | 'attributeValueLengthLimit'
   | 'resourceAttributes'
   | 'http'
+  | 'propagators'
 >;
 
 /**

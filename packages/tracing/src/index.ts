@@ -8,6 +8,7 @@ export type {
   ExporterOption,
   HttpClientTracingOptions,
   HttpTracingOptions,
+  PropagatorName,
   SamplingOptions,
   TracedOptions,
   TracingModuleOptions,

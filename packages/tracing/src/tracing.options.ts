@@ -109,6 +109,13 @@ export interface TracingModuleOptions {
   /** Batch processor tuning. Default: the `OTEL_BSP_*` variables when set, else OpenTelemetry's defaults (see {@link BatchOptions}). */
   batch?: BatchOptions;
   /**
+   * How trace context and baggage travel in HTTP headers and message headers, registered as the
+   * global propagator unless the application registered one first (then that one is kept).
+   * `b3` is B3's single header, `b3multi` its `X-B3-*` headers, `none` propagates nothing.
+   * Default: `OTEL_PROPAGATORS` when set, else `['tracecontext', 'baggage']` (W3C).
+   */
+  propagators?: readonly PropagatorName[];
+  /**
    * HTTP tracing: a SERVER span per request (or enrichment of the one `instrumentation-http` made),
    * correlation ids, and CLIENT spans with propagation for outgoing calls. `false` turns it off.
    * Default: `{}` (on, with the defaults of {@link HttpTracingOptions}).
@@ -139,6 +146,9 @@ export interface TracingModuleOptions {
    */
   override?: boolean;
 }
+
+/** The propagators nest-tracing builds (`OTEL_PROPAGATORS` values). */
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'none';
 
 /** Options of `@Traced()` on a method or a class, and of `traceOperation()`. */
 export interface TracedOptions {

@@ -1,7 +1,6 @@
 import { ProxyTracerProvider, ROOT_CONTEXT, context, createContextKey, propagation, trace } from '@opentelemetry/api';
-import type { TracerProvider } from '@opentelemetry/api';
+import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
 const PROBE = createContextKey('huleedu.nest-tracing.context-manager-probe');
@@ -27,19 +26,18 @@ export interface Registration {
 }
 
 /**
- * Register `provider`, plus an AsyncLocalStorage context manager and the W3C trace-context and
- * baggage propagators where the application has not registered its own.
+ * Register `provider`, plus an AsyncLocalStorage context manager and `propagator` (the resolved
+ * `propagators`, W3C trace context and baggage by default) where the application has not
+ * registered its own.
  */
-export function registerGlobals(provider: TracerProvider): Registration {
+export function registerGlobals(provider: TracerProvider, propagator: TextMapPropagator | undefined): Registration {
   const registration: Registration = { tracerProvider: false, contextManager: false, propagator: false };
   registration.tracerProvider = trace.setGlobalTracerProvider(provider);
   if (!hasContextManager()) {
     registration.contextManager = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   }
-  if (propagation.fields().length === 0) {
-    registration.propagator = propagation.setGlobalPropagator(
-      new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-    );
+  if (propagator && propagation.fields().length === 0) {
+    registration.propagator = propagation.setGlobalPropagator(propagator);
   }
   return registration;
 }

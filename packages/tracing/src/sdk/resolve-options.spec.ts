@@ -73,4 +73,24 @@ describe('resolveTracingOptions', () => {
       /OTEL_BSP_SCHEDULE_DELAY=soon/,
     );
   });
+
+  it('reads OTEL_PROPAGATORS, the option first, W3C by default', () => {
+    expect(resolveTracingOptions({ serviceName: 's' }, {}).propagators).toEqual(['tracecontext', 'baggage']);
+    expect(resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: ' B3, tracecontext ' }).propagators).toEqual(
+      ['b3', 'tracecontext'],
+    );
+    expect(
+      resolveTracingOptions({ serviceName: 's', propagators: ['jaeger'] }, { OTEL_PROPAGATORS: 'b3' }).propagators,
+    ).toEqual(['jaeger']);
+    expect(resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: 'none' }).propagators).toEqual(['none']);
+  });
+
+  it('rejects propagators it cannot build, with what to do instead', () => {
+    expect(() => resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: 'tracecontext,xray' })).toThrow(
+      /OTEL_PROPAGATORS names 'xray', which nest-tracing cannot build[\s\S]*propagation\.setGlobalPropagator/,
+    );
+    expect(() => resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: 'none,b3' })).toThrow(
+      "OTEL_PROPAGATORS lists 'none' together with other propagators.",
+    );
+  });
 });

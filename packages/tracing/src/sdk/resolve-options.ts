@@ -1,7 +1,8 @@
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { defaultErrorClassifier } from '../runtime/default-error-classifier.js';
 import { TracingConfigError } from '../tracing.errors.js';
-import type { BatchOptions, ErrorClassifier, TracingModuleOptions } from '../tracing.options.js';
+import type { BatchOptions, ErrorClassifier, PropagatorName, TracingModuleOptions } from '../tracing.options.js';
+import { resolvePropagators } from './propagators.js';
 import { SpanNameRulesSampler, createBaseSampler } from './span-name-rules.sampler.js';
 
 /** Options after defaults, environment variables and validation. @internal */
@@ -22,6 +23,7 @@ export interface ResolvedTracingOptions {
   attributeValueLengthLimit: number;
   shutdownTimeoutMillis: number;
   override: boolean;
+  propagators: readonly PropagatorName[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -182,5 +184,6 @@ export function resolveTracingOptions(
     attributeValueLengthLimit: limit,
     shutdownTimeoutMillis,
     override: options.override ?? false,
+    propagators: resolvePropagators(options.propagators, env),
   };
 }

@@ -12,6 +12,7 @@ import type { TracingModuleOptions } from '../tracing.options.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import { createSpanProcessors } from './create-exporters.js';
 import { registerGlobals, registeredTracerProvider, unregisterGlobals } from './global-registration.js';
+import { buildPropagator } from './propagators.js';
 import type { Registration } from './global-registration.js';
 import { resolveTracingOptions } from './resolve-options.js';
 import type { ResolvedTracingOptions } from './resolve-options.js';
@@ -76,7 +77,7 @@ async function buildProvider(options: ResolvedTracingOptions): Promise<TracerPro
 
 async function startOwnedProvider(options: ResolvedTracingOptions, previous?: SdkState): Promise<SdkState> {
   const provider = await buildProvider(options);
-  const registration = registerGlobals(provider);
+  const registration = registerGlobals(provider, buildPropagator(options.propagators));
   return {
     provider,
     owned: true,

@@ -1,6 +1,6 @@
 import { Injectable, RequestMethod, VERSION_NEUTRAL, VersioningType } from '@nestjs/common';
 type VersionValue = string | typeof VERSION_NEUTRAL | Array<string | typeof VERSION_NEUTRAL>;
-import { ApplicationConfig, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { match } from 'path-to-regexp';
 import type { MatchFunction } from 'path-to-regexp';
 import { NO_TRACE_METADATA } from '../tracing.internal-constants.js';
@@ -9,6 +9,8 @@ import { NO_TRACE_METADATA } from '../tracing.internal-constants.js';
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
 const VERSION_METADATA = '__version__';
+/** Where `RouterModule` puts a module's path (suffixed with the application's id since Nest 10). */
+const MODULE_PATH_METADATA = '__module_path__';
 
 /** A route of the application, as Nest will serve it. */
 export interface HttpRoute {
@@ -38,8 +40,8 @@ function asList<T>(value: T | T[] | undefined, fallback: T): T[] {
  * global prefix and its exclusions, URI versioning, `@NoTrace()`), and matched with Nest's own
  * matcher (`path-to-regexp`). This is what lets a SERVER span be named `GET /essays/:id`, and be
  * left out for `@NoTrace()` routes, before the request reaches the route, so sampling rules and
- * guards see the final span. Routes mounted through `RouterModule` paths are not resolved here;
- * their spans are named from the framework's matched route when the response ends.
+ * guards see the final span. `RouterModule` paths are read from the controller's module, as
+ * Nest's own route resolver reads them: `/{prefix}/{version}/{module path}/{controller}/{route}`.
  */
 @Injectable()
 export class HttpRouteTable {
@@ -49,7 +51,17 @@ export class HttpRouteTable {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly config: ApplicationConfig,
+    private readonly modules: ModulesContainer,
   ) {}
+
+  /** The `RouterModule` path of the module that declares a controller, if it has one. */
+  private modulePath(module: Function | undefined): string {
+    if (!module) return '';
+    const path: unknown =
+      Reflect.getMetadata(MODULE_PATH_METADATA + this.modules.applicationId, module) ??
+      Reflect.getMetadata(MODULE_PATH_METADATA, module);
+    return typeof path === 'string' ? path : '';
+  }
 
   /** The route serving `method` and `path` (no query), or undefined. */
   find(method: string, path: string): HttpRoute | undefined {
@@ -81,6 +93,7 @@ export class HttpRouteTable {
       const controllerPaths = asList<string>(Reflect.getMetadata(PATH_METADATA, controller), '/');
       const controllerVersion = Reflect.getMetadata(VERSION_METADATA, controller) as VersionValue | undefined;
       const controllerNoTrace = Reflect.getMetadata(NO_TRACE_METADATA, controller) === true;
+      const modulePath = this.modulePath(wrapper.host?.metatype as Function | undefined);
       for (const name of this.scanner.getAllMethodNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name] as Function;
         const routePaths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
@@ -94,7 +107,7 @@ export class HttpRouteTable {
         for (const versionSegment of this.versionSegments(version ?? versioning?.defaultVersion, versioning)) {
           for (const controllerPath of controllerPaths) {
             for (const routePath of asList(routePaths, '/')) {
-              const unprefixed = joinPath(versionSegment, controllerPath, routePath);
+              const unprefixed = joinPath(versionSegment, modulePath, controllerPath, routePath);
               const skipPrefix = excluded.some((exclusion) => exclusion.pathRegex.test(unprefixed));
               yield { method, template: joinPath(skipPrefix ? '' : prefix, unprefixed), noTrace };
             }

@@ -72,8 +72,13 @@ describe('outgoing HTTP calls', () => {
         'server.address': '127.0.0.1',
         'server.port': recorder.port,
         'http.response.status_code': 200,
+        'url.scheme': 'http',
+        'url.path': '/content',
         correlation_id: 'corr-out-1',
       });
+      // the query's secret-looking value is scrubbed, in url.full and url.query alike
+      expect(String(span.attributes['url.full'])).not.toContain('abc');
+      expect(String(span.attributes['url.query'] ?? '')).not.toContain('abc');
       const headers = recorder.received[0];
       const [, traceId, spanId] = TRACEPARENT.exec(String(headers.traceparent))!;
       expect(traceId).toBe(span.spanContext().traceId);

@@ -43,8 +43,12 @@ function clientAttributes(method: string, original: string | undefined, url: URL
     'server.address': url.hostname,
     'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
     'url.full': full,
+    // what the undici instrumentation sets on fetch's CLIENT spans too
+    'url.scheme': url.protocol.replace(/:$/, ''),
+    'url.path': url.pathname,
     [AttributeNames.OPERATION_TYPE]: 'client',
   };
+  if (query) attributes['url.query'] = scrubQuery(query);
   if (original !== undefined) attributes['http.request.method_original'] = original;
   return attributes;
 }

@@ -1,7 +1,9 @@
 import { context } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { channel } from 'node:diagnostics_channel';
 import { AttributeNames } from '../../attribute-names.js';
 import { getCorrelationId } from '../../propagation/correlation-context.js';
+import { scrubQuery } from '../http-attributes.js';
 import { runtimeTracerProvider } from '../../runtime/tracing-runtime.js';
 
 const OURS = Symbol.for('huleedu.nest-tracing.fetch-tracing');
@@ -30,6 +32,19 @@ export async function enableFetchTracing(
   if (requests.hasSubscribers) return undefined;
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
   // constructed enabled: the instrumentation checks its config's `enabled` on every request
+  /**
+   * The instrumentation records the query as sent; secret-looking values (`token=…`, `api_key=…`)
+   * are replaced as on SERVER spans, in `url.full` and `url.query` (without its `?`, as the
+   * semantic conventions write it).
+   */
+  const scrubRequestUrl = (span: Span, origin: string, path: string): void => {
+    const queryStart = path.indexOf('?');
+    if (queryStart < 0) return;
+    const query = scrubQuery(path.slice(queryStart + 1));
+    const url = new URL(path.slice(0, queryStart), origin);
+    span.setAttribute('url.full', `${url.origin}${url.pathname}?${query}`);
+    span.setAttribute('url.query', query);
+  };
   const instrumentation = new UndiciInstrumentation({
     ignoreRequestHook: (request) => {
       try {
@@ -41,6 +56,7 @@ export async function enableFetchTracing(
     requestHook: (span, request) => {
       const correlationId = getCorrelationId(context.active());
       span.setAttribute(AttributeNames.OPERATION_TYPE, 'client');
+      scrubRequestUrl(span, request.origin, request.path);
       if (correlationId === undefined) return;
       span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
       request.addHeader(correlationHeader, correlationId);

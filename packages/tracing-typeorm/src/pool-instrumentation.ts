@@ -26,14 +26,26 @@ const METER_NAME = '@huleedu/nest-tracing-typeorm';
 const POOL_NAME = 'db.client.connection.pool.name';
 const STATE = 'db.client.connection.state';
 
-/** How long each checked-out connection waited for the pool, until its first statement reads it. */
-const connectionWaits = new WeakMap<object, number>();
+/**
+ * How long a checked-out connection waited for the pool, until its first statement reads it: a
+ * symbol-keyed property on the pg client (a checkout per repository call makes a WeakMap costly).
+ */
+const CONNECTION_WAIT = Symbol('@huleedu/nest-tracing-typeorm connection wait');
+
+interface WaitHolder {
+  [CONNECTION_WAIT]?: number | undefined;
+}
+
+function recordConnectionWait(client: object, waited: number): void {
+  (client as WaitHolder)[CONNECTION_WAIT] = waited;
+}
 
 /** Milliseconds the connection waited for the pool when it was checked out; read once. */
 export function takeConnectionWait(connection: unknown): number | undefined {
   if (typeof connection !== 'object' || connection === null) return undefined;
-  const wait = connectionWaits.get(connection);
-  if (wait !== undefined) connectionWaits.delete(connection);
+  const holder = connection as WaitHolder;
+  const wait = holder[CONNECTION_WAIT];
+  if (wait !== undefined) holder[CONNECTION_WAIT] = undefined;
   return wait;
 }
 
@@ -85,7 +97,7 @@ export function instrumentPool(dataSource: DataSource, poolName: string, meterPr
     if (typeof callback !== 'function') {
       return (connect() as Promise<object>).then((client) => {
         const waited = performance.now() - requestedAt;
-        connectionWaits.set(client, waited);
+        recordConnectionWait(client, waited);
         waitTime.record(waited / 1000, attributes);
         return client;
       });
@@ -93,7 +105,7 @@ export function instrumentPool(dataSource: DataSource, poolName: string, meterPr
     return connect((error, client, release) => {
       if (!error && client) {
         const waited = performance.now() - requestedAt;
-        connectionWaits.set(client, waited);
+        recordConnectionWait(client, waited);
         waitTime.record(waited / 1000, attributes);
       }
       callback(error, client, release);

@@ -69,18 +69,34 @@ function returnedRows(raw: unknown): number | undefined {
 }
 
 /**
+ * What the subscriber keeps on a query runner between its events: the statement in flight (a list
+ * only when a caller overlaps statements on one runner) and the stack of open transaction spans.
+ * Symbol-keyed properties on the runner object itself, not WeakMaps: TypeORM makes a query runner
+ * per repository call, and a WeakMap entry per call cost more than the rest of the bookkeeping.
+ */
+const PENDING = Symbol('@huleedu/nest-tracing-typeorm pending statement');
+const TRANSACTIONS = Symbol('@huleedu/nest-tracing-typeorm open transactions');
+
+interface RunnerState {
+  [PENDING]?: PendingQuery | PendingQuery[] | undefined;
+  [TRANSACTIONS]?: Span[] | undefined;
+}
+
+function runnerState(queryRunner: object): RunnerState {
+  return queryRunner;
+}
+
+/**
  * The TypeORM subscriber behind query tracing: a CLIENT span per statement (from `beforeQuery` to
  * `afterQuery`), child of the query runner's open transaction span or else of the active span, and
  * a span per transaction from start to commit or rollback. Registered on a data source by
  * `traceDataSource()` (and so by `TypeOrmTracingModule`).
  */
 export class QueryTracingSubscriber implements EntitySubscriberInterface {
-  private readonly pending = new WeakMap<object, PendingQuery | PendingQuery[]>();
   /** By parameterised or not, since a text without parameters is sanitised. */
   private readonly statements = [new Map<string, StatementInfo>(), new Map<string, StatementInfo>()];
   private readonly ignoredTexts: ReadonlySet<string>;
   private readonly ignoredPatterns: readonly RegExp[];
-  private readonly transactions = new WeakMap<object, Span[]>();
   private readonly connection: Attributes;
   /** instrumentation-pg patched the driver this data source uses. */
   private readonly pgInstrumented: boolean;
@@ -165,7 +181,8 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   private startTransaction(queryRunner: object): void {
     if (!this.options.transactionSpans) return;
-    const stack = this.transactions.get(queryRunner) ?? [];
+    const state = runnerState(queryRunner);
+    const stack = state[TRANSACTIONS] ?? [];
     const enclosing = stack.at(-1);
     const active = context.active();
     const parent = enclosing ? parentInTransaction(active, enclosing) : active;
@@ -182,7 +199,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       if (correlationId !== undefined) span.setAttribute(AttributeNames.CORRELATION_ID, correlationId);
     }
     stack.push(span);
-    this.transactions.set(queryRunner, stack);
+    state[TRANSACTIONS] = stack;
     claimTransactionScope(active, span);
   }
 
@@ -197,7 +214,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   /** A rollback is not an error of the transaction span: the error that caused it, if it escapes, is the caller's. */
   private endTransaction(queryRunner: object, outcome: 'commit' | 'rollback'): void {
     try {
-      const span = this.transactions.get(queryRunner)?.pop();
+      const span = runnerState(queryRunner)[TRANSACTIONS]?.pop();
       if (!span) return;
       if (span.isRecording()) span.setAttribute(DbAttributes.TRANSACTION_OUTCOME, outcome);
       span.end();
@@ -214,7 +231,8 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       if (this.options.instrumentationPg === 'instrumentation-pg') return;
       suppressDriverSpans((queryRunner as { databaseConnection?: unknown }).databaseConnection);
     }
-    const transaction = this.transactions.get(queryRunner)?.at(-1);
+    const state = runnerState(queryRunner);
+    const transaction = state[TRANSACTIONS]?.at(-1);
     const active = context.active();
     const parent = transaction ? parentInTransaction(active, transaction) : active;
     if (this.options.requireParentSpan && !trace.getSpan(parent)) return;
@@ -228,11 +246,11 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       this.recordParameters(span, statement.collection, parameters);
     }
     const entry: PendingQuery = { query, parameters, span };
-    const pending = this.pending.get(queryRunner);
+    const pending = state[PENDING];
     // one statement at a time per query runner is the rule; a list only when a caller overlaps them
-    if (pending === undefined) this.pending.set(queryRunner, entry);
+    if (pending === undefined) state[PENDING] = entry;
     else if (Array.isArray(pending)) pending.push(entry);
-    else this.pending.set(queryRunner, [pending, entry]);
+    else state[PENDING] = [pending, entry];
   }
 
   private recordParameters(span: Span, collection: string | undefined, parameters: unknown): void {
@@ -259,19 +277,18 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   /** The pending statement `event` ends, removed from its query runner's list. */
   private takePending(event: AfterQueryEvent): PendingQuery | undefined {
-    const pending = this.pending.get(event.queryRunner);
+    const state = runnerState(event.queryRunner);
+    const pending = state[PENDING];
     if (pending === undefined) return undefined;
-    const matches = (entry: PendingQuery): boolean =>
-      entry.query === event.query && entry.parameters === event.parameters;
     if (!Array.isArray(pending)) {
-      if (!matches(pending)) return undefined;
-      this.pending.delete(event.queryRunner);
+      if (pending.query !== event.query || pending.parameters !== event.parameters) return undefined;
+      state[PENDING] = undefined;
       return pending;
     }
-    const index = pending.findIndex(matches);
+    const index = pending.findIndex((entry) => entry.query === event.query && entry.parameters === event.parameters);
     if (index < 0) return undefined;
     const [entry] = pending.splice(index, 1);
-    if (pending.length === 0) this.pending.delete(event.queryRunner);
+    if (pending.length === 0) state[PENDING] = undefined;
     return entry;
   }
 

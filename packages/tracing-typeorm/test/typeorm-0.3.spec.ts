@@ -12,7 +12,7 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { traceDataSource } from '@huleedu/nest-tracing-typeorm';
 import type { SampleDatabase } from '@huleedu/sample-database';
-import { OPEN_TIMEOUT_MS, connectionOf, databaseBackends } from './support/database-backends.js';
+import { OPEN_TIMEOUT_MS, closeSpecDatabase, connectionOf, databaseBackends } from './support/database-backends.js';
 
 /**
  * The package's peer range is `^0.3.18 || ^1.0.0`; the other specs run on TypeORM 1.x, this one on
@@ -66,17 +66,7 @@ describe.each(databaseBackends)(`TypeORM ${VERSION_03} on $name`, (backend) => {
     await dataSource.initialize();
   }, OPEN_TIMEOUT_MS);
 
-  afterAll(async () => {
-    try {
-      if (dataSource?.isInitialized) {
-        await dataSource.query(`DROP TABLE IF EXISTS "${TABLE}"`);
-        await dataSource.destroy();
-      }
-      await moduleRef?.close();
-    } finally {
-      await database?.stop();
-    }
-  });
+  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }));
 
   beforeEach(() => spans.reset());
 

@@ -10,7 +10,12 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule, traceDataSource } from '@huleedu/nest-tracing-typeorm';
 import type { SampleDatabase } from '@huleedu/sample-database';
-import { OPEN_TIMEOUT_MS, connectionOf, databaseBackends as backends } from './support/database-backends.js';
+import {
+  OPEN_TIMEOUT_MS,
+  closeSpecDatabase,
+  connectionOf,
+  databaseBackends as backends,
+} from './support/database-backends.js';
 
 /** A table of its own per run, so parallel runs against one server never meet. */
 const TABLE = `spec_essays_${randomUUID().slice(0, 8)}`;
@@ -221,17 +226,7 @@ describe.each(backends)('traceDataSource options on $name', (backend) => {
     await dataSource.initialize();
   }, OPEN_TIMEOUT_MS);
 
-  afterAll(async () => {
-    try {
-      if (dataSource?.isInitialized) {
-        await dataSource.query(`DROP TABLE IF EXISTS "${TABLE}"`);
-        await dataSource.destroy();
-      }
-      await moduleRef?.close();
-    } finally {
-      await database?.stop();
-    }
-  });
+  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }));
 
   beforeEach(() => spans.reset());
 

@@ -32,3 +32,28 @@ export function connectionOf(database: SampleDatabase): { namespace: string; add
   const url = new URL(database.url);
   return { namespace: url.pathname.slice(1), address: url.hostname, port: Number(url.port || 5432) };
 }
+
+/** What a suite opened: the parts `closeSpecDatabase` takes down, each only if it got that far. */
+export interface SpecDatabaseParts {
+  readonly dataSource?: {
+    readonly isInitialized: boolean;
+    query(sql: string): Promise<unknown>;
+    destroy(): Promise<void>;
+  };
+  readonly table: string;
+  readonly moduleRef?: { close(): Promise<void> };
+  readonly database?: SampleDatabase;
+}
+
+/** A suite's `afterAll`: drop its table, close its data source and module, and stop the database. */
+export async function closeSpecDatabase({ dataSource, table, moduleRef, database }: SpecDatabaseParts): Promise<void> {
+  try {
+    if (dataSource?.isInitialized) {
+      await dataSource.query(`DROP TABLE IF EXISTS "${table}"`);
+      await dataSource.destroy();
+    }
+    await moduleRef?.close();
+  } finally {
+    await database?.stop();
+  }
+}

@@ -55,7 +55,7 @@ function systemName(type: string): string {
   }
 }
 
-/** Connection attributes of a data source, read once: system, database, host and port (from `url` too). */
+/** Connection attributes of a data source, read once: system, database (and schema), host and port (from `url` too). */
 export function connectionAttributes(dataSource: DataSource): Attributes {
   const options = dataSource.options as {
     type: string;
@@ -63,8 +63,10 @@ export function connectionAttributes(dataSource: DataSource): Attributes {
     host?: unknown;
     port?: unknown;
     url?: unknown;
+    schema?: unknown;
   };
-  const attributes: Attributes = { [DbAttributes.SYSTEM_NAME]: systemName(options.type) };
+  const system = systemName(options.type);
+  const attributes: Attributes = { [DbAttributes.SYSTEM_NAME]: system };
   let { database, host, port } = options;
   if (typeof options.url === 'string') {
     try {
@@ -76,7 +78,12 @@ export function connectionAttributes(dataSource: DataSource): Attributes {
       // not a URL: nothing more to learn from it
     }
   }
-  if (typeof database === 'string' && database.length > 0) attributes[DbAttributes.NAMESPACE] = database;
+  if (typeof database === 'string' && database.length > 0) {
+    // PostgreSQL's namespace is the schema qualified by the database (`essays|public`) when a schema is set
+    const { schema } = options;
+    attributes[DbAttributes.NAMESPACE] =
+      system === 'postgresql' && typeof schema === 'string' && schema.length > 0 ? `${database}|${schema}` : database;
+  }
   if (typeof host === 'string' && host.length > 0) attributes[DbAttributes.SERVER_ADDRESS] = host;
   if (typeof port === 'number') attributes[DbAttributes.SERVER_PORT] = port;
   return attributes;

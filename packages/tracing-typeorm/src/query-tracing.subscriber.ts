@@ -82,10 +82,6 @@ interface RunnerState {
   [TRANSACTIONS]?: Span[] | undefined;
 }
 
-function runnerState(queryRunner: object): RunnerState {
-  return queryRunner;
-}
-
 /**
  * The TypeORM subscriber behind query tracing: a CLIENT span per statement (from `beforeQuery` to
  * `afterQuery`), child of the query runner's open transaction span or else of the active span, and
@@ -181,7 +177,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   private startTransaction(queryRunner: object): void {
     if (!this.options.transactionSpans) return;
-    const state = runnerState(queryRunner);
+    const state = queryRunner as RunnerState;
     const stack = state[TRANSACTIONS] ?? [];
     const enclosing = stack.at(-1);
     const active = context.active();
@@ -214,7 +210,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   /** A rollback is not an error of the transaction span: the error that caused it, if it escapes, is the caller's. */
   private endTransaction(queryRunner: object, outcome: 'commit' | 'rollback'): void {
     try {
-      const span = runnerState(queryRunner)[TRANSACTIONS]?.pop();
+      const span = (queryRunner as RunnerState)[TRANSACTIONS]?.pop();
       if (!span) return;
       if (span.isRecording()) span.setAttribute(DbAttributes.TRANSACTION_OUTCOME, outcome);
       span.end();
@@ -231,7 +227,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       if (this.options.instrumentationPg === 'instrumentation-pg') return;
       suppressDriverSpans((queryRunner as { databaseConnection?: unknown }).databaseConnection);
     }
-    const state = runnerState(queryRunner);
+    const state = queryRunner as RunnerState;
     const transaction = state[TRANSACTIONS]?.at(-1);
     const active = context.active();
     const parent = transaction ? parentInTransaction(active, transaction) : active;
@@ -277,7 +273,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
 
   /** The pending statement `event` ends, removed from its query runner's list. */
   private takePending(event: AfterQueryEvent): PendingQuery | undefined {
-    const state = runnerState(event.queryRunner);
+    const state = event.queryRunner as RunnerState;
     const pending = state[PENDING];
     if (pending === undefined) return undefined;
     if (!Array.isArray(pending)) {

@@ -35,6 +35,16 @@ export function scrubQuery(query: string): string {
     .join('&');
 }
 
+/**
+ * `url.full` and `url.query` (without its `?`) of an outgoing request, secret-looking query values
+ * `REDACTED` as on SERVER spans; no query, no `url.query`.
+ */
+export function scrubbedClientUrl(url: URL): { full: string; query: string | undefined } {
+  const raw = url.search.slice(1);
+  const query = raw ? scrubQuery(raw) : undefined;
+  return { full: `${url.origin}${url.pathname}${query !== undefined ? `?${query}` : ''}`, query };
+}
+
 /** Split `/a/b?x=1` into path and query (without `?`). */
 export function splitUrl(url: string): { path: string; query: string | undefined } {
   const mark = url.indexOf('?');

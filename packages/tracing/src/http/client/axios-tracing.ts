@@ -4,7 +4,7 @@ import http from 'node:http';
 import { AttributeNames, OperationResult } from '../../attribute-names.js';
 import { getCorrelationId } from '../../propagation/correlation-context.js';
 import { currentTracer, runtime } from '../../runtime/tracing-runtime.js';
-import { httpSpanName, normaliseMethod, scrubQuery, splitUrl } from '../http-attributes.js';
+import { httpSpanName, normaliseMethod, scrubbedClientUrl } from '../http-attributes.js';
 
 /** The parts of an axios instance this uses (axios is never imported at runtime). */
 export interface AxiosLike {
@@ -36,8 +36,7 @@ function httpInstrumentationActive(): boolean {
 }
 
 function clientAttributes(method: string, original: string | undefined, url: URL): Attributes {
-  const { query } = splitUrl(url.search.slice(1) ? `?${url.search.slice(1)}` : '');
-  const full = `${url.origin}${url.pathname}${query ? `?${scrubQuery(query)}` : ''}`;
+  const { full, query } = scrubbedClientUrl(url);
   const attributes: Attributes = {
     'http.request.method': method,
     'server.address': url.hostname,
@@ -48,7 +47,7 @@ function clientAttributes(method: string, original: string | undefined, url: URL
     'url.path': url.pathname,
     [AttributeNames.OPERATION_TYPE]: 'client',
   };
-  if (query) attributes['url.query'] = scrubQuery(query);
+  if (query !== undefined) attributes['url.query'] = query;
   if (original !== undefined) attributes['http.request.method_original'] = original;
   return attributes;
 }

@@ -3,10 +3,21 @@ import type { Span } from '@opentelemetry/api';
 import { channel } from 'node:diagnostics_channel';
 import { AttributeNames } from '../../attribute-names.js';
 import { getCorrelationId } from '../../propagation/correlation-context.js';
-import { scrubQuery } from '../http-attributes.js';
+import { scrubbedClientUrl } from '../http-attributes.js';
 import { runtimeTracerProvider } from '../../runtime/tracing-runtime.js';
 
 const OURS = Symbol.for('huleedu.nest-tracing.fetch-tracing');
+
+/**
+ * The undici instrumentation records the query as sent; secret-looking values (`token=…`,
+ * `api_key=…`) are replaced as on SERVER spans, in `url.full` and `url.query`.
+ */
+function scrubRequestUrl(span: Span, origin: string, path: string): void {
+  if (!path.includes('?')) return;
+  const { full, query } = scrubbedClientUrl(new URL(path, origin));
+  span.setAttribute('url.full', full);
+  if (query !== undefined) span.setAttribute('url.query', query);
+}
 
 /** What turning fetch tracing on returns: a way to turn it off again. */
 export interface FetchTracing {
@@ -32,19 +43,6 @@ export async function enableFetchTracing(
   if (requests.hasSubscribers) return undefined;
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
   // constructed enabled: the instrumentation checks its config's `enabled` on every request
-  /**
-   * The instrumentation records the query as sent; secret-looking values (`token=…`, `api_key=…`)
-   * are replaced as on SERVER spans, in `url.full` and `url.query` (without its `?`, as the
-   * semantic conventions write it).
-   */
-  const scrubRequestUrl = (span: Span, origin: string, path: string): void => {
-    const queryStart = path.indexOf('?');
-    if (queryStart < 0) return;
-    const query = scrubQuery(path.slice(queryStart + 1));
-    const url = new URL(path.slice(0, queryStart), origin);
-    span.setAttribute('url.full', `${url.origin}${url.pathname}?${query}`);
-    span.setAttribute('url.query', query);
-  };
   const instrumentation = new UndiciInstrumentation({
     ignoreRequestHook: (request) => {
       try {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { ServerSpanMiddleware } from '../src/http/server-span.middleware.js';
 import { startHttpApp } from './fixtures/http-app.js';
 import type { Adapter, HttpTestApp } from './fixtures/http-app.js';
 
@@ -115,6 +116,17 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
     expect((await settled()).name).toBe('HEAD /api/v1/essays/:id');
   });
 
+  it('names the span after the route that served the request when a static route follows a parameter route', async () => {
+    const response = await fetch(`${http.url}/api/v1/essays/latest`);
+    // Express matches in declaration order, Fastify prefers static routes
+    const served = adapter === 'express' ? { id: 'latest' } : { id: 'served-by-latest' };
+    expect(await response.json()).toEqual(served);
+    const route = adapter === 'express' ? '/api/v1/essays/:id' : '/api/v1/essays/latest';
+    const span = await settled();
+    expect(span.name).toBe(`GET ${route}`);
+    expect(span).toHaveAttributes({ 'http.route': route });
+  });
+
   it('names an unmatched request by its method only', async () => {
     expect((await fetch(`${http.url}/nowhere/at/all`)).status).toBe(404);
     const span = await settled();
@@ -168,6 +180,24 @@ describe('HTTP tracing options', () => {
       await http.spans.waitFor(1);
       expect(http.spans.find({ kind: SpanKind.SERVER }).map((span) => span.name)).toEqual(['POST /api/v1/essays']);
       expect(http.spans.byName('api-gateway.EssayStore.find')).toHaveLength(0);
+    } finally {
+      await http.app.close();
+    }
+  });
+
+  it('makes one SERVER span when the server-span hook runs twice for the same request', async () => {
+    // mounted before the module's own, which then finds this one's SERVER span active and adopts it
+    const http = await startHttpApp('express', {}, undefined, undefined, (app) => {
+      const serverSpans = app.get(ServerSpanMiddleware, { strict: false });
+      app.use((request: never, response: never, next: () => void) => serverSpans.use(request, response, next));
+    });
+    try {
+      expect((await fetch(`${http.url}/api/v1/essays/3`)).status).toBe(200);
+      await http.spans.waitFor((spans) => spans.some((span) => span.kind === SpanKind.SERVER));
+      const [server, ...others] = http.spans.find({ kind: SpanKind.SERVER });
+      expect(others).toHaveLength(0);
+      expect(server.name).toBe('GET /api/v1/essays/:id');
+      expect(http.spans.one('api-gateway.EssayStore.find')).toBeChildOf(server);
     } finally {
       await http.app.close();
     }

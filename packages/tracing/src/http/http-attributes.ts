@@ -6,8 +6,16 @@ const SENSITIVE_QUERY_KEY = /token|secret|passw|pwd|key|sig|auth|credential|sess
 
 /** `http.request.method`: the method, or `_OTHER` for non-standard ones (the original is kept apart). */
 export function normaliseMethod(method: string | undefined): { method: string; original?: string } {
-  const upper = (method ?? 'GET').toUpperCase();
-  return KNOWN_METHODS.has(upper) ? { method: upper } : { method: '_OTHER', original: method };
+  const normalised = serverMethod(method);
+  return normalised === '_OTHER' ? { method: normalised, original: method } : { method: normalised };
+}
+
+/** `normaliseMethod(method).method`, without the object (one call per request). */
+export function serverMethod(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  if (KNOWN_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
 /** Span name per semantic conventions: `{method} {route}`, `{method}`, or `HTTP` for `_OTHER`. */
@@ -51,13 +59,18 @@ export function splitUrl(url: string): { path: string; query: string | undefined
   return mark < 0 ? { path: url, query: undefined } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
 }
 
-function hostAndPort(host: string | undefined): { address?: string; port?: number } {
-  if (!host) return {};
-  const bracket = host.startsWith('[') ? host.indexOf(']') : -1;
+/** `server.address` and `server.port` from a `Host` header (`[::1]:3000`, `example.com`), into `attributes`. */
+function setHostAndPort(attributes: Attributes, host: string | undefined): void {
+  if (!host) return;
+  const bracket = host.charCodeAt(0) === 91 /* [ */ ? host.indexOf(']') : -1;
   const colon = bracket >= 0 ? host.indexOf(':', bracket) : host.lastIndexOf(':');
-  if (colon < 0) return { address: host };
+  if (colon < 0) {
+    attributes['server.address'] = host;
+    return;
+  }
+  attributes['server.address'] = host.slice(0, colon);
   const port = Number(host.slice(colon + 1));
-  return { address: host.slice(0, colon), ...(Number.isInteger(port) ? { port } : {}) };
+  if (Number.isInteger(port)) attributes['server.port'] = port;
 }
 
 /** Header values as the string array semantic conventions want for `http.*.header.<name>`. */
@@ -66,28 +79,29 @@ export function headerValues(value: string | string[] | number | undefined): str
   return Array.isArray(value) ? value : [String(value)];
 }
 
-/** The SERVER span's start attributes (stable HTTP semantic conventions). */
+/**
+ * The SERVER span's start attributes (stable HTTP semantic conventions). `method` is the request's
+ * method as `normaliseMethod` gives it.
+ */
 export function serverRequestAttributes(
   request: IncomingMessage,
+  method: string,
   path: string,
   query: string | undefined,
   route: string | undefined,
   captureHeaders: string[],
 ): Attributes {
-  const { method, original } = normaliseMethod(request.method);
   const encrypted = (request.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  const { address, port } = hostAndPort(request.headers.host);
   const attributes: Attributes = {
     'http.request.method': method,
     'url.path': path,
     'url.scheme': encrypted ? 'https' : 'http',
     'network.protocol.version': request.httpVersion,
   };
-  if (original !== undefined) attributes['http.request.method_original'] = original;
+  if (method === '_OTHER') attributes['http.request.method_original'] = request.method;
   if (route !== undefined) attributes['http.route'] = route;
   if (query !== undefined) attributes['url.query'] = scrubQuery(query);
-  if (address !== undefined) attributes['server.address'] = address;
-  if (port !== undefined) attributes['server.port'] = port;
+  setHostAndPort(attributes, request.headers.host);
   const client = request.socket?.remoteAddress;
   if (client !== undefined) attributes['client.address'] = client;
   const userAgent = request.headers['user-agent'];

@@ -25,6 +25,18 @@ interface CompiledRoute extends HttpRoute {
   matches: MatchFunction<Partial<Record<string, string | string[]>>>;
 }
 
+interface RouteTable {
+  /** Per upper-case method (or `ALL`), in declaration order. */
+  routes: Map<string, CompiledRoute[]>;
+  /** Per method, per static template: the route `find` answers for exactly that path. */
+  exact: Map<string, Map<string, HttpRoute>>;
+}
+
+function firstMatch(routes: CompiledRoute[] | undefined, path: string): CompiledRoute | undefined {
+  if (routes) for (const route of routes) if (route.matches(path)) return route;
+  return undefined;
+}
+
 function joinPath(...segments: string[]): string {
   const joined = `/${segments.filter((segment) => segment !== '').join('/')}`.replace(/\/{2,}/g, '/');
   return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
@@ -45,7 +57,7 @@ function asList<T>(value: T | T[] | undefined, fallback: T): T[] {
  */
 @Injectable()
 export class HttpRouteTable {
-  private routes: Map<string, CompiledRoute[]> | undefined;
+  private table: RouteTable | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -65,22 +77,42 @@ export class HttpRouteTable {
 
   /** The route serving `method` and `path` (no query), or undefined. */
   find(method: string, path: string): HttpRoute | undefined {
-    const routes = (this.routes ??= this.build());
-    // HEAD is answered by GET routes, in Express and Fastify alike
-    const fallback = method === 'HEAD' ? routes.get('GET') : undefined;
-    for (const candidates of [routes.get(method), fallback, routes.get('ALL')]) {
-      for (const route of candidates ?? []) if (route.matches(path)) return route;
-    }
-    return undefined;
+    const table = (this.table ??= this.build());
+    return table.exact.get(method)?.get(path) ?? this.search(table.routes, method, path);
   }
 
-  private build(): Map<string, CompiledRoute[]> {
-    const table = new Map<string, CompiledRoute[]>();
+  /** In declaration order, as the framework matches: the method's routes, GET's for HEAD, then `ALL`. */
+  private search(routes: Map<string, CompiledRoute[]>, method: string, path: string): HttpRoute | undefined {
+    // HEAD is answered by GET routes, in Express and Fastify alike
+    return (
+      firstMatch(routes.get(method), path) ??
+      (method === 'HEAD' ? firstMatch(routes.get('GET'), path) : undefined) ??
+      firstMatch(routes.get('ALL'), path)
+    );
+  }
+
+  /**
+   * The compiled routes, and what `search` answers for each static template (no parameters or
+   * wildcards) asked exactly, for every method: most requests are found by two map lookups.
+   */
+  private build(): RouteTable {
+    const routes = new Map<string, CompiledRoute[]>();
     for (const route of this.collect()) {
       const compiled: CompiledRoute = { ...route, matches: match(route.template, { decode: false }) };
-      table.set(route.method, [...(table.get(route.method) ?? []), compiled]);
+      routes.set(route.method, [...(routes.get(route.method) ?? []), compiled]);
     }
-    return table;
+    const exact = new Map<string, Map<string, HttpRoute>>();
+    const statics = [...routes.values()].flat().filter((route) => !/[:*{}()?+\\]/.test(route.template));
+    for (const method of new Set([...routes.keys(), 'HEAD'])) {
+      if (method === 'ALL') continue;
+      const answers = new Map<string, HttpRoute>();
+      for (const { template } of statics) {
+        const found = this.search(routes, method, template);
+        if (found) answers.set(template, found);
+      }
+      exact.set(method, answers);
+    }
+    return { routes, exact };
   }
 
   private *collect(): Generator<HttpRoute> {

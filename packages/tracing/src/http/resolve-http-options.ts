@@ -46,10 +46,10 @@ function headerList(names: string[] | undefined, forbidden: Set<string>, option:
 
 function defaultUserId(request: { user?: { id?: unknown; sub?: unknown } }): string | number | undefined {
   const user = request.user;
-  for (const candidate of [user?.id, user?.sub]) {
-    if (typeof candidate === 'string' || typeof candidate === 'number') return candidate;
-  }
-  return undefined;
+  if (user === undefined || user === null) return undefined;
+  const { id, sub } = user;
+  if (typeof id === 'string' || typeof id === 'number') return id;
+  return typeof sub === 'string' || typeof sub === 'number' ? sub : undefined;
 }
 
 /** Apply defaults to the module's `http` option; `undefined` when HTTP tracing is off. @internal */

@@ -1,32 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AttributeNames } from '../attribute-names.js';
-import { isValidCorrelationId, setValidCorrelationId } from '../propagation/correlation-context.js';
-import { recordCarrierGetter } from '../propagation/record-carrier.getter.js';
+import { isValidCorrelationId } from '../propagation/correlation-context.js';
+import { incomingHeadersGetter } from '../propagation/record-carrier.getter.js';
 import { currentTracer, runtime } from '../runtime/tracing-runtime.js';
 import { HTTP_TRACING_OPTIONS } from './http-tracing.tokens.js';
-import { httpSpanName, normaliseMethod, serverRequestAttributes, splitUrl } from './http-attributes.js';
+import { httpSpanName, serverMethod, serverRequestAttributes } from './http-attributes.js';
+import { serverRequestContext } from './server-request-context.js';
 import { HttpRouteTable } from './http-route-table.js';
 import type { ResolvedHttpOptions } from './resolve-http-options.js';
-import {
-  attachServerSpanState,
-  completeServerSpan,
-  endServerSpan,
-  serverSpanStateOf,
-  setServerRoute,
-} from './server-span.state.js';
+import { completeServerSpan, endServerSpan, setServerRoute } from './server-span.state.js';
 import type { RequestSource, ServerSpanState } from './server-span.state.js';
 
 type Request = IncomingMessage & { originalUrl?: string };
 
 /** The SERVER span `instrumentation-http` already started for this request, if any. */
-function instrumentationServerSpan(): Span | undefined {
-  const span: (Span & { kind?: SpanKind; ended?: boolean }) | undefined = trace.getActiveSpan();
+function instrumentationServerSpan(active: Context): Span | undefined {
+  const span: (Span & { kind?: SpanKind; ended?: boolean }) | undefined = trace.getSpan(active);
   return span?.isRecording() && span.kind === SpanKind.SERVER && span.ended !== true ? span : undefined;
 }
 
@@ -68,67 +63,65 @@ export class ServerSpanMiddleware implements NestMiddleware {
     routeHint: string | undefined,
     next: (error?: unknown) => void,
   ): void {
-    if (!runtime.enabled || serverSpanStateOf(request)) return next();
-    const { path, query } = splitUrl(request.originalUrl ?? request.url ?? '/');
-    if (this.options.isIgnoredPath(path)) return next();
-    const { method } = normaliseMethod(request.method);
+    if (!runtime.enabled) return next();
+    const current = context.active();
+    const url = request.originalUrl ?? request.url ?? '/';
+    const mark = url.indexOf('?');
+    const path = mark < 0 ? url : url.slice(0, mark);
+    const options = this.options;
+    if (options.isIgnoredPath(path)) return next();
+    const method = serverMethod(request.method);
     const found = this.routes.find(method, path);
     if (found?.noTrace) return next();
-    const route = routeHint !== undefined ? { template: routeHint } : found;
+    const route = routeHint ?? found?.template;
 
-    const incoming = recordCarrierGetter.get(request.headers, this.options.correlationHeader);
-    const correlationId = typeof incoming === 'string' && isValidCorrelationId(incoming) ? incoming : randomUUID();
-    response.setHeader(this.options.correlationHeader, correlationId);
+    const headers = request.headers;
+    const incoming = incomingHeadersGetter.get(headers, options.correlationHeader);
+    const correlationId = isValidCorrelationId(incoming) ? incoming : randomUUID();
+    response.setHeader(options.correlationHeader, correlationId);
 
-    const adopted = instrumentationServerSpan();
-    const parent = adopted ? context.active() : propagation.extract(ROOT_CONTEXT, request.headers, recordCarrierGetter);
+    const adopted = instrumentationServerSpan(current);
+    const parent = adopted ? current : propagation.extract(ROOT_CONTEXT, headers, incomingHeadersGetter);
     const attributes = serverRequestAttributes(
       request,
+      method,
       path,
-      query,
-      route?.template,
-      this.options.captureRequestHeaders,
+      mark < 0 ? undefined : url.slice(mark + 1),
+      route,
+      options.captureRequestHeaders,
     );
     attributes[AttributeNames.CORRELATION_ID] = correlationId;
     attributes[AttributeNames.OPERATION_TYPE] = 'server';
-    let span: Span;
+    let state: ServerSpanState;
     if (adopted) {
-      span = adopted;
-      span.setAttributes(attributes);
+      adopted.setAttributes(attributes);
       const rpc = getRPCMetadata(parent);
-      if (route && rpc?.type === RPCType.HTTP) rpc.route = route.template;
+      if (route !== undefined && rpc?.type === RPCType.HTTP) rpc.route = route;
+      state = { span: adopted, owned: false, method, route: undefined, completed: false };
+      if (route !== undefined) setServerRoute(state, route);
+      // completed just before instrumentation-http ends the span on 'finish'
+      response.once('prefinish', () => completeServerSpan(state, source, options.userId));
     } else {
-      span = currentTracer().startSpan(
-        httpSpanName(method, route?.template),
+      const span = currentTracer().startSpan(
+        httpSpanName(method, route),
         { kind: SpanKind.SERVER, attributes },
         parent,
       );
-    }
-    const state: ServerSpanState = { span, owned: !adopted, method, route: undefined, completed: false };
-    if (route && adopted) setServerRoute(state, route.template);
-    else state.route = route?.template;
-    attachServerSpanState(request, state);
-    this.writeTraceHeader(response, span);
-    // one listener per request: our own span is completed and ended when the response closes; an
-    // adopted one is completed just before instrumentation-http ends it on 'finish'
-    if (state.owned) {
+      state = { span, owned: true, method, route, completed: false };
+      // one listener per request: the span is completed and ended when the response closes
       response.once('close', () => {
-        completeServerSpan(state, source, this.options.userId);
-        endServerSpan(state, response, this.options.captureResponseHeaders);
+        completeServerSpan(state, source, options.userId);
+        endServerSpan(state, response, options.captureResponseHeaders);
       });
-    } else {
-      response.once('prefinish', () => completeServerSpan(state, source, this.options.userId));
     }
-    const active = trace.setSpan(setValidCorrelationId(parent, correlationId), span);
-    context.with(active, next);
+    if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, state.span);
+    context.with(serverRequestContext(parent, state.span, correlationId), next);
   }
+}
 
-  private writeTraceHeader(response: ServerResponse, span: Span): void {
-    const header = this.options.traceResponseHeader;
-    if (!header) return;
-    const { traceId, spanId, traceFlags } = span.spanContext();
-    const value =
-      header === 'x-trace-id' ? traceId : `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
-    response.setHeader(header, value);
-  }
+function writeTraceHeader(response: ServerResponse, header: 'traceparent' | 'x-trace-id', span: Span): void {
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  const value =
+    header === 'x-trace-id' ? traceId : `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
+  response.setHeader(header, value);
 }

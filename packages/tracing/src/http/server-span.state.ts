@@ -2,16 +2,10 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import type { ServerResponse } from 'node:http';
 import { AttributeNames, OperationResult } from '../attribute-names.js';
-import { safeExecute } from '../utils/safe-execute.js';
+import { reportTelemetryFault } from '../utils/report-telemetry-fault.js';
 import { headerValues, httpSpanName } from './http-attributes.js';
 
-/**
- * Per-request state, keyed by the raw request. A WeakMap rather than a property: adding a property to
- * an `IncomingMessage` that Express has already extended is a slow store (profiled at 2 µs).
- */
-const states = new WeakMap<object, ServerSpanState>();
-
-/** What the middleware leaves on the request for the interceptor and the response's end. */
+/** What the middleware keeps for the end of a request (in the response's listener). */
 export interface ServerSpanState {
   span: Span;
   /** True when this library made the span (else instrumentation-http did, and ends it). */
@@ -20,14 +14,6 @@ export interface ServerSpanState {
   route: string | undefined;
   /** Late attributes (route fallback, `user.id`) were set. */
   completed: boolean;
-}
-
-export function serverSpanStateOf(request: object): ServerSpanState | undefined {
-  return states.get(request);
-}
-
-export function attachServerSpanState(request: object, state: ServerSpanState): void {
-  states.set(request, state);
 }
 
 /** Name the span after its route once the route is known (and set `http.route`). */
@@ -55,7 +41,12 @@ export function completeServerSpan(
   state.completed = true;
   if (!state.span.isRecording()) return;
   if (state.route === undefined && typeof source.route?.path === 'string') setServerRoute(state, source.route.path);
-  const user = safeExecute('http.userId', () => userId(source));
+  let user: string | number | undefined;
+  try {
+    user = userId(source);
+  } catch (error) {
+    reportTelemetryFault('http.userId', 'A tracing hook threw', error);
+  }
   if (user !== undefined) state.span.setAttribute('user.id', String(user));
 }
 

@@ -1,8 +1,9 @@
 import { context, createContextKey, propagation } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import type { Baggage, Context } from '@opentelemetry/api';
 import { CORRELATION_BAGGAGE_KEY } from '../tracing.internal-constants.js';
 
-const CORRELATION_ID_KEY = createContextKey('huleedu.nest-tracing.correlation-id');
+/** @internal */
+export const CORRELATION_ID_KEY = createContextKey('huleedu.nest-tracing.correlation-id');
 const MAX_CORRELATION_ID_LENGTH = 256;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
@@ -33,9 +34,10 @@ export function setCorrelationId(ctx: Context, id: string): Context {
 
 /** `setCorrelationId` for an id the caller has already validated (or generated). */
 export function setValidCorrelationId(ctx: Context, id: string): Context {
-  const baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
-  return propagation.setBaggage(
-    ctx.setValue(CORRELATION_ID_KEY, id),
-    baggage.setEntry(CORRELATION_BAGGAGE_KEY, { value: id }),
-  );
+  return propagation.setBaggage(ctx.setValue(CORRELATION_ID_KEY, id), correlationBaggage(ctx, id));
+}
+
+/** The baggage of `ctx` (or new baggage) with `id` as its `correlation_id` entry. @internal */
+export function correlationBaggage(ctx: Context, id: string): Baggage {
+  return (propagation.getBaggage(ctx) ?? propagation.createBaggage()).setEntry(CORRELATION_BAGGAGE_KEY, { value: id });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { recordCarrierGetter } from './record-carrier.getter.js';
+import { incomingHeadersGetter, recordCarrierGetter } from './record-carrier.getter.js';
 
 describe('recordCarrierGetter', () => {
   it.each([
@@ -22,5 +22,24 @@ describe('recordCarrierGetter', () => {
     expect(recordCarrierGetter.keys({ a: 1, b: 2 })).toEqual(['a', 'b']);
     expect(recordCarrierGetter.keys(undefined as never)).toEqual([]);
     expect(recordCarrierGetter.get(undefined as never, 'traceparent')).toBeUndefined();
+  });
+});
+
+describe('incomingHeadersGetter', () => {
+  it.each([
+    ['a header', { traceparent: 'v' }, 'traceparent', 'v'],
+    ['a lower-cased header asked in another case', { 'x-correlation-id': 'c' }, 'X-Correlation-ID', 'c'],
+    ['identical repeated values', { tracestate: ['a=1', 'a=1'] }, 'tracestate', 'a=1'],
+    ['conflicting traceparents', { traceparent: ['v', 'w'] }, 'traceparent', undefined],
+    ['several baggage fields', { baggage: ['a=1', 'b=2'] }, 'baggage', 'a=1,b=2'],
+    ['a missing header', { host: 'h' }, 'traceparent', undefined],
+  ])('reads %s as recordCarrierGetter does', (_case, carrier, key, expected) => {
+    expect(incomingHeadersGetter.get(carrier, key)).toEqual(expected);
+    expect(recordCarrierGetter.get(carrier, key)).toEqual(expected);
+  });
+
+  it('tolerates a missing carrier and lists keys', () => {
+    expect(incomingHeadersGetter.get(undefined as never, 'traceparent')).toBeUndefined();
+    expect(incomingHeadersGetter.keys({ host: 'h' })).toEqual(['host']);
   });
 });

@@ -34,10 +34,27 @@ export const recordCarrierGetter: TextMapGetter<CarrierRecord> = {
   },
   get(carrier, key) {
     if (!carrier || typeof carrier !== 'object') return undefined;
-    const raw = findKey(carrier, key);
-    if (!Array.isArray(raw)) return valueAsString(raw);
-    const values = [...new Set(raw.map(valueAsString).filter((v): v is string => v !== undefined))];
-    if (values.length <= 1) return values[0];
-    return key.toLowerCase() === 'traceparent' ? undefined : values.join(',');
+    return fieldValue(findKey(carrier, key), key);
+  },
+};
+
+function fieldValue(raw: unknown, key: string): string | undefined {
+  if (!Array.isArray(raw)) return valueAsString(raw);
+  const values = [...new Set(raw.map(valueAsString).filter((v): v is string => v !== undefined))];
+  if (values.length <= 1) return values[0];
+  return key.toLowerCase() === 'traceparent' ? undefined : values.join(',');
+}
+
+/**
+ * `recordCarrierGetter` for Node's `IncomingMessage.headers`, whose names Node has already
+ * lower-cased: a field is looked up directly, never by scanning every header (which a request
+ * without `traceparent`, `baggage` or a correlation id would otherwise do for each). Values are
+ * read as `recordCarrierGetter` reads them. @internal
+ */
+export const incomingHeadersGetter: TextMapGetter<CarrierRecord> = {
+  keys: (carrier) => recordCarrierGetter.keys(carrier),
+  get(carrier, key) {
+    if (!carrier || typeof carrier !== 'object') return undefined;
+    return fieldValue(carrier[key] ?? carrier[key.toLowerCase()], key);
   },
 };

@@ -53,12 +53,6 @@ export function scrubbedClientUrl(url: URL): { full: string; query: string | und
   return { full: `${url.origin}${url.pathname}${query !== undefined ? `?${query}` : ''}`, query };
 }
 
-/** Split `/a/b?x=1` into path and query (without `?`). */
-export function splitUrl(url: string): { path: string; query: string | undefined } {
-  const mark = url.indexOf('?');
-  return mark < 0 ? { path: url, query: undefined } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
-}
-
 /** `server.address` and `server.port` from a `Host` header (`[::1]:3000`, `example.com`), into `attributes`. */
 function setHostAndPort(attributes: Attributes, host: string | undefined): void {
   if (!host) return;

@@ -18,12 +18,30 @@ const NEVER_CAPTURED_REQUEST = new Set(['authorization', 'cookie', 'proxy-author
 const NEVER_CAPTURED_RESPONSE = new Set(['set-cookie']);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
+/**
+ * Whether a path (or host) is listed: exact strings by set lookup, globs and regular expressions by
+ * one combined expression. A user's `g` or `y` flag is dropped, as it would make `test` depend on the
+ * previous call.
+ */
 function matcher(patterns: Array<string | RegExp>): (value: string) => boolean {
   const exact = new Set(patterns.filter((p): p is string => typeof p === 'string' && !/[*?]/.test(p)));
   const regexps = patterns
     .map((p) => (typeof p === 'string' ? (/[*?]/.test(p) ? globToRegExp(p) : undefined) : p))
-    .filter((p): p is RegExp => p !== undefined);
-  return (value) => exact.has(value) || regexps.some((regexp) => regexp.test(value));
+    .filter((p): p is RegExp => p !== undefined)
+    .map((regexp) => new RegExp(regexp.source, regexp.flags.replace(/[gy]/g, '')));
+  const flags = new Set(regexps.map((regexp) => regexp.flags));
+  const combined =
+    flags.size === 1 ? [new RegExp(regexps.map((r) => `(?:${r.source})`).join('|'), [...flags][0])] : regexps;
+  if (combined.length === 0) return (value) => exact.has(value);
+  if (combined.length === 1) {
+    const [regexp] = combined;
+    return (value) => exact.has(value) || regexp.test(value);
+  }
+  return (value) => {
+    if (exact.has(value)) return true;
+    for (const regexp of combined) if (regexp.test(value)) return true;
+    return false;
+  };
 }
 
 function headerList(names: string[] | undefined, forbidden: Set<string>, option: string): string[] {

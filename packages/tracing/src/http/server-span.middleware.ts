@@ -64,7 +64,6 @@ export class ServerSpanMiddleware implements NestMiddleware {
     next: (error?: unknown) => void,
   ): void {
     if (!runtime.enabled) return next();
-    const current = context.active();
     const url = request.originalUrl ?? request.url ?? '/';
     const mark = url.indexOf('?');
     const path = mark < 0 ? url : url.slice(0, mark);
@@ -80,6 +79,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
     const correlationId = isValidCorrelationId(incoming) ? incoming : randomUUID();
     response.setHeader(options.correlationHeader, correlationId);
 
+    const current = context.active();
     const adopted = instrumentationServerSpan(current);
     const parent = adopted ? current : propagation.extract(ROOT_CONTEXT, headers, incomingHeadersGetter);
     const attributes = serverRequestAttributes(

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Instructions per request of GET /hello for each setup, counted by valgrind's callgrind (repeatable
+# whatever the VM's speed or other load, unlike wall-clock runs). Usage (after `npx tsc -b`):
+#   bash benchmarks/scripts/http-instructions.sh [setup ...]   (default: untraced bare-span bare-span-attributes nest-tracing)
+# Each server runs under callgrind with `node --single-threaded`, takes WARMUP requests unmeasured,
+# then MEASURED requests counted (autocannon, 4 connections). Two setups run at a time.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+WARMUP=${WARMUP:-2000}
+MEASURED=${MEASURED:-3000}
+SETUPS=("$@")
+[ ${#SETUPS[@]} -gt 0 ] || SETUPS=(untraced bare-span bare-span-attributes nest-tracing)
+command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+OUT=$(mktemp -d)
+AUTOCANNON=node_modules/.bin/autocannon
+
+count() { # setup port -> prints "setup instructions-per-request"
+  local setup=$1 port=$2 file="$OUT/$1.out"
+  valgrind --tool=callgrind --callgrind-out-file="$file" --dump-instr=no --collect-atstart=yes \
+    node --single-threaded benchmarks/dist/macro/http-server.js --setup="$setup" --port="$port" --work-iterations=1000 \
+    >"$OUT/$setup.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$port/hello" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  "$AUTOCANNON" -a "$WARMUP" -c 4 "http://127.0.0.1:$port/hello" >/dev/null 2>&1
+  callgrind_control -z "$pid" >/dev/null 2>&1
+  "$AUTOCANNON" -a "$MEASURED" -c 4 "http://127.0.0.1:$port/hello" >/dev/null 2>&1
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  sleep 1
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local dump
+  dump=$(ls -t "$file".* 2>/dev/null | head -1)
+  local total
+  total=$(grep -m1 -E '^(summary|totals):' "$dump" | awk '{print $2}')
+  echo "$setup $((total / MEASURED))"
+}
+
+port=3805
+results=()
+for ((i = 0; i < ${#SETUPS[@]}; i += 2)); do
+  pids=()
+  for setup in "${SETUPS[@]:i:2}"; do
+    count "$setup" "$port" >"$OUT/$setup.result" &
+    pids+=($!)
+    port=$((port + 1))
+  done
+  wait "${pids[@]}"
+done
+base=""
+printf '%-24s %14s %10s\n' setup instr/request 'untraced/setup'
+for setup in "${SETUPS[@]}"; do
+  read -r name value <"$OUT/$setup.result"
+  [ "$name" = untraced ] && base=$value
+  if [ -n "$base" ]; then ratio=$(awk -v b="$base" -v v="$value" 'BEGIN { printf "%.3f", b / v }'); else ratio=-; fi
+  printf '%-24s %14s %10s\n' "$name" "$value" "$ratio"
+done
+rm -rf "$OUT"

@@ -8,7 +8,7 @@ import type { ServerSnapshot } from './http-server.js';
 import { buildRows, evaluateGoals, formatGoals, formatReferenceFigures, formatTable, median } from './http-report.js';
 import type { Measurement, Route } from './http-report.js';
 import { machineBusyUs, waitForQuiet } from './machine-load.js';
-import { SETUPS, argument, findSetup } from './setups.js';
+import { BASELINE_SETUP, SETUPS, argument, findSetup } from './setups.js';
 import type { Setup } from './setups.js';
 import type { SpanCounts } from './counting.exporter.js';
 import { machineInfo } from '../machine-info.js';
@@ -16,11 +16,13 @@ import { machineInfo } from '../machine-info.js';
 /**
  * What tracing costs a Nest (Express) application per HTTP request: throughput and p99 latency of
  * one small app in five setups, each in its own server process, loaded by autocannon from another
- * process on 127.0.0.1. Usage: node http-bench.js [--rounds=5] [--duration=4] [--warmup=1]
+ * process on 127.0.0.1. Usage: node http-bench.js [--rounds=5] [--bracket=true] [--duration=4] [--warmup=1]
  * [--connections=10] [--initial-warmup=3] [--port=3710] [--setups=a,b,...] [--routes=hello,work] [--max-other-cpus=0.25]
  * [--retries=2] [--quiet-timeout=120].
  */
 const rounds = Number(argument('rounds') ?? 5);
+/** Measure untraced before and after every other setup, and compare each with those two (`--bracket=false`: not). */
+const bracket = argument('bracket') !== 'false';
 const load: LoadOptions = {
   connections: Number(argument('connections') ?? 10),
   durationS: Number(argument('duration') ?? 4),
@@ -89,6 +91,7 @@ async function measureOnce(
   route: Route,
   round: number,
   position: number,
+  sequence: number,
 ): Promise<Measurement> {
   let before: ServerSnapshot | undefined;
   let busyBefore: number | undefined;
@@ -116,6 +119,7 @@ async function measureOnce(
     route,
     setup: server.setup.name,
     position,
+    sequence,
     load: result,
     server: {
       spans: spanDelta(after.spans, before.spans),
@@ -137,12 +141,13 @@ async function measure(
   route: Route,
   round: number,
   position: number,
+  sequence: number,
 ): Promise<Measurement> {
   let waitedMs = 0;
   for (let attempt = 1; ; attempt++) {
     const quiet = await waitForQuiet(maxOtherCpus, quietTimeoutMs);
     waitedMs += quiet.waitedMs;
-    const m = await measureOnce(client, server, route, round, position);
+    const m = await measureOnce(client, server, route, round, position, sequence);
     const noisy = m.otherCpus !== undefined && m.otherCpus > maxOtherCpus;
     if (!noisy || attempt > retries) return { ...m, attempts: attempt, waitedMs };
     out(`    (other load ${m.otherCpus!.toFixed(2)} CPUs during ${server.setup.name} /${route}: measuring again)`);
@@ -187,12 +192,19 @@ async function main(): Promise<void> {
 
     const measurements: Measurement[] = [];
     const loadAverages: number[] = [];
+    const baselineServer = servers.find((s) => s.setup.name === BASELINE_SETUP);
+    const traced = servers.filter((s) => s !== baselineServer);
     for (let round = 0; round < rounds; round++) {
       for (const [routeIndex, route] of routes.entries()) {
         const block = round * routes.length + routeIndex;
-        for (let position = 0; position < servers.length; position++) {
-          const server = servers[(block + position) % servers.length];
-          const m = await measure(client, server, route, round, position);
+        // bracketed: untraced before and after every other setup (U A U B U ...), the others' order
+        // moving one further each block; unbracketed: every setup once, in a moving order
+        const order =
+          bracket && baselineServer && traced.length > 0
+            ? [baselineServer, ...traced.flatMap((_, i) => [traced[(block + i) % traced.length], baselineServer])]
+            : servers.map((_, i) => servers[(block + i) % servers.length]);
+        for (const [position, server] of order.entries()) {
+          const m = await measure(client, server, route, round, position, measurements.length);
           measurements.push(m);
           loadAverages.push(os.loadavg()[0]);
           out(
@@ -231,7 +243,17 @@ async function main(): Promise<void> {
     const report = {
       machine: info,
       git,
-      options: { rounds, ...load, initialWarmupS, routes, workIterations, maxOtherCpus, retries, quietTimeoutMs },
+      options: {
+        rounds,
+        bracket,
+        ...load,
+        initialWarmupS,
+        routes,
+        workIterations,
+        maxOtherCpus,
+        retries,
+        quietTimeoutMs,
+      },
       setups: setups.map((s) => ({ ...s, command: commands[s.name] })),
       seconds,
       loadAverage1m: { max: Math.max(...loadAverages), after: os.loadavg()[0] },

@@ -11,6 +11,8 @@ export interface Measurement {
   setup: string;
   /** Position of this setup within its block (0 = measured first). */
   position: number;
+  /** Order of this measurement in the whole run (0 = first). */
+  sequence: number;
   load: LoadResult;
   server: {
     /** Spans exported for the measured run only (warm-up excluded). */
@@ -44,8 +46,14 @@ export interface Row {
   /** median requests/s over the untraced median on the same route (undefined for the baseline). */
   rpsRatio: number | undefined;
   p99Ratio: number | undefined;
-  /** Smallest and largest per-round throughput ratio (this round's untraced run on the same route). */
+  /**
+   * Smallest and largest per-measurement throughput ratio, each against its untraced reference: the
+   * mean of the untraced runs just before and after it when bracketed, else its round's untraced run.
+   */
   rpsRatioRange: [number, number] | undefined;
+  /** Median of the per-measurement ratios against the untraced runs that bracket each (undefined unbracketed). */
+  bracketedRpsRatio: number | undefined;
+  bracketedP99Ratio: number | undefined;
   medianCpuUsPerRequest: number;
   medianGcShare: number;
   /** Spans per request over all rounds, by kind and in total. */
@@ -75,6 +83,24 @@ function sumCounts(target: Record<string, number>, source: Record<string, number
   for (const [key, value] of Object.entries(source)) target[key] = (target[key] ?? 0) + value;
 }
 
+/**
+ * A measurement against the untraced runs on the same route measured just before and just after it
+ * (in the same block): the mean of the two, so drift of the machine's speed that is steady over
+ * the ~10 s between them cancels out. None when the run was not bracketed.
+ */
+function bracketOf(m: Measurement, baseline: Measurement[]): Array<{ rpsRatio: number; p99Ratio: number }> {
+  const before = baseline.find((b) => b.sequence === m.sequence - 1);
+  const after = baseline.find((b) => b.sequence === m.sequence + 1);
+  if (!before || !after) return [];
+  const mean = (pick: (b: Measurement) => number): number => (pick(before) + pick(after)) / 2;
+  return [
+    {
+      rpsRatio: m.load.requestsPerSecond / mean((b) => b.load.requestsPerSecond),
+      p99Ratio: m.load.latencyMs.p99 / mean((b) => b.load.latencyMs.p99),
+    },
+  ];
+}
+
 export function buildRows(measurements: Measurement[], setups: string[], routes: Route[]): Row[] {
   const rows: Row[] = [];
   for (const route of routes) {
@@ -93,10 +119,15 @@ export function buildRows(measurements: Measurement[], setups: string[], routes:
       }
       const total = own.reduce((sum, m) => sum + m.server.spans.total, 0);
       const isBaseline = setup === BASELINE_SETUP || baseline.length === 0;
-      const roundRatios = own.flatMap((m) => {
-        const reference = baseline.find((b) => b.round === m.round);
-        return reference ? [m.load.requestsPerSecond / reference.load.requestsPerSecond] : [];
-      });
+      const brackets = isBaseline ? [] : own.flatMap((m) => bracketOf(m, baseline));
+      const roundRatios =
+        brackets.length === own.length
+          ? brackets.map((b) => b.rpsRatio)
+          : own.flatMap((m) => {
+              const reference = baseline.find((b) => b.round === m.round);
+              return reference ? [m.load.requestsPerSecond / reference.load.requestsPerSecond] : [];
+            });
+      const bracketed = !isBaseline && brackets.length === own.length && own.length > 0;
       const medianRps = median(own.map((m) => m.load.requestsPerSecond));
       const medianP99Ms = median(own.map((m) => m.load.latencyMs.p99));
       rows.push({
@@ -110,6 +141,8 @@ export function buildRows(measurements: Measurement[], setups: string[], routes:
         rpsRatio: isBaseline ? undefined : medianRps / baselineRps,
         p99Ratio: isBaseline ? undefined : medianP99Ms / baselineP99,
         rpsRatioRange: isBaseline ? undefined : [Math.min(...roundRatios), Math.max(...roundRatios)],
+        bracketedRpsRatio: bracketed ? median(brackets.map((b) => b.rpsRatio)) : undefined,
+        bracketedP99Ratio: bracketed ? median(brackets.map((b) => b.p99Ratio)) : undefined,
         medianCpuUsPerRequest: median(own.map((m) => m.server.cpuUsPerRequest)),
         medianGcShare: median(own.map((m) => m.server.gcShare)),
         serverSpansPerRequest: (byKind.SERVER ?? 0) / requests,
@@ -134,21 +167,25 @@ export function evaluateGoals(rows: Row[]): Goal[] {
     const tracing = row.serverSpansPerRequest >= 0.99;
     const verdict = (met: boolean): Goal['verdict'] => (!tracing ? 'not applicable' : met ? 'met' : 'not met');
     const minimum = THROUGHPUT_GOALS[row.route];
+    // bracketed ratios when the run has them (see bracketOf); the ratio of medians is printed too
+    const rps = row.bracketedRpsRatio ?? row.rpsRatio!;
+    const p99 = row.bracketedP99Ratio ?? row.p99Ratio!;
+    const how = row.bracketedRpsRatio === undefined ? 'ratio of medians' : 'bracketed';
     goals.push({
       goal: `throughput at least ${minimum} of untraced`,
       route: row.route,
-      measured: `${row.rpsRatio!.toFixed(3)} (${row.medianRps.toFixed(0)} req/s)`,
-      value: row.rpsRatio!,
+      measured: `${rps.toFixed(3)} ${how} (ratio of medians ${row.rpsRatio!.toFixed(3)}, ${row.medianRps.toFixed(0)} req/s)`,
+      value: rps,
       limit: `>= ${minimum}`,
-      verdict: verdict(row.rpsRatio! >= minimum),
+      verdict: verdict(rps >= minimum),
     });
     goals.push({
       goal: `p99 latency within ${P99_GOAL}x of untraced`,
       route: row.route,
-      measured: `${row.p99Ratio!.toFixed(3)}x (${row.medianP99Ms.toFixed(2)} ms)`,
-      value: row.p99Ratio!,
+      measured: `${p99.toFixed(3)}x ${how} (ratio of medians ${row.p99Ratio!.toFixed(3)}x, ${row.medianP99Ms.toFixed(2)} ms)`,
+      value: p99,
       limit: `<= ${P99_GOAL}`,
-      verdict: verdict(row.p99Ratio! <= P99_GOAL),
+      verdict: verdict(p99 <= P99_GOAL),
     });
   }
   return goals;
@@ -173,10 +210,12 @@ export function formatTable(rows: Row[]): string {
     ['setup', 21, (r) => r.setup],
     ['req/s', 7, (r) => r.medianRps.toFixed(0)],
     ['ratio', 6, (r) => ratio(r.rpsRatio)],
+    ['bracketed', 9, (r) => ratio(r.bracketedRpsRatio, 3)],
     ['range', 10, (r) => (r.rpsRatioRange ? r.rpsRatioRange.map((v) => v.toFixed(2)).join('-') : '-')],
     ['p50 ms', 7, (r) => r.medianP50Ms.toFixed(2)],
     ['p99 ms', 7, (r) => r.medianP99Ms.toFixed(2)],
     ['p99 x', 6, (r) => ratio(r.p99Ratio)],
+    ['p99 x br.', 9, (r) => ratio(r.bracketedP99Ratio, 3)],
     ['cpu us/req', 10, (r) => r.medianCpuUsPerRequest.toFixed(0)],
     ['gc %', 5, (r) => (r.medianGcShare * 100).toFixed(1)],
     ['SERVER/req', 10, (r) => r.serverSpansPerRequest.toFixed(2)],
@@ -200,7 +239,8 @@ export function formatReferenceFigures(rows: Row[]): string {
   return Object.entries(ISSUE_HELLO_RATIOS)
     .map(([setup, issue]) => {
       const row = rows.find((r) => r.setup === setup && r.route === 'hello');
-      return `hello, ${pad(setup, 21)} throughput ratio ${ratio(row?.rpsRatio)}   (issue: ${issue.toFixed(2)})`;
+      const bracketed = row?.bracketedRpsRatio === undefined ? '' : `, bracketed ${ratio(row.bracketedRpsRatio)}`;
+      return `hello, ${pad(setup, 21)} throughput ratio ${ratio(row?.rpsRatio)}${bracketed}   (issue: ${issue.toFixed(2)})`;
     })
     .join('\n');
 }

@@ -66,8 +66,8 @@ export interface HttpTracingOptions {
   traceResponseHeader?: 'traceparent' | 'x-trace-id' | false;
   /**
    * Request paths that get no span at all (health checks, metrics): exact paths, globs
-   * (`/health/*`) or regular expressions, matched against the path without query.
-   * Default: `['/health', '/health/*', '/healthz', '/livez', '/readyz', '/metrics']`.
+   * (`/health/*`) or regular expressions, matched against the path without query (a regular
+   * expression's `g` and `y` flags are ignored). Default: `['/health', '/health/*', '/healthz', '/livez', '/readyz', '/metrics']`.
    */
   ignorePaths?: Array<string | RegExp>;
   /** Request headers recorded as `http.request.header.<name>`; `authorization` and `cookie` never are. Default: `[]`. */

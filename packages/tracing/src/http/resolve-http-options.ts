@@ -32,11 +32,6 @@ function matcher(patterns: Array<string | RegExp>): (value: string) => boolean {
   const flags = new Set(regexps.map((regexp) => regexp.flags));
   const combined =
     flags.size === 1 ? [new RegExp(regexps.map((r) => `(?:${r.source})`).join('|'), [...flags][0])] : regexps;
-  if (combined.length === 0) return (value) => exact.has(value);
-  if (combined.length === 1) {
-    const [regexp] = combined;
-    return (value) => exact.has(value) || regexp.test(value);
-  }
   return (value) => {
     if (exact.has(value)) return true;
     for (const regexp of combined) if (regexp.test(value)) return true;

@@ -1,6 +1,11 @@
 import { ROOT_CONTEXT, createContextKey, propagation, trace } from '@opentelemetry/api';
 import type { Baggage, Context, Span } from '@opentelemetry/api';
-import { CORRELATION_ID_KEY, correlationBaggage, getCorrelationId } from '../propagation/correlation-context.js';
+import {
+  CORRELATION_ID_KEY,
+  correlationBaggage,
+  getCorrelationId,
+  setValidCorrelationId,
+} from '../propagation/correlation-context.js';
 
 /** The API's own keys: `createContextKey` is `Symbol.for`, so these are the keys `trace` and `propagation` read. */
 const SPAN_KEY = createContextKey('OpenTelemetry Context Key SPAN');
@@ -73,8 +78,5 @@ export function serverRequestContext(parent: Context, span: Span, correlationId:
 
 /** The same context built from the API's own contexts (three copies of the parent's map). @internal */
 export function apiServerRequestContext(parent: Context, span: Span, correlationId: string): Context {
-  return propagation.setBaggage(
-    trace.setSpan(parent, span).setValue(CORRELATION_ID_KEY, correlationId),
-    correlationBaggage(parent, correlationId),
-  );
+  return trace.setSpan(setValidCorrelationId(parent, correlationId), span);
 }

@@ -2,7 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import type { ServerResponse } from 'node:http';
 import { AttributeNames, OperationResult } from '../attribute-names.js';
-import { reportTelemetryFault } from '../utils/report-telemetry-fault.js';
+import { safeExecute } from '../utils/safe-execute.js';
 import { headerValues, httpSpanName } from './http-attributes.js';
 
 /** What the middleware keeps for the end of a request (in the response's listener). */
@@ -41,12 +41,7 @@ export function completeServerSpan(
   state.completed = true;
   if (!state.span.isRecording()) return;
   if (state.route === undefined && typeof source.route?.path === 'string') setServerRoute(state, source.route.path);
-  let user: string | number | undefined;
-  try {
-    user = userId(source);
-  } catch (error) {
-    reportTelemetryFault('http.userId', 'A tracing hook threw', error);
-  }
+  const user = safeExecute('http.userId', () => userId(source));
   if (user !== undefined) state.span.setAttribute('user.id', String(user));
 }
 

@@ -147,8 +147,20 @@ export interface TracingModuleOptions {
   override?: boolean;
 }
 
-/** The propagators nest-tracing builds (`OTEL_PROPAGATORS` values). */
-export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'jaeger' | 'none';
+/**
+ * The propagators nest-tracing builds (`OTEL_PROPAGATORS` values). `b3` and `b3multi` need the optional
+ * peer `@opentelemetry/propagator-b3`. `jaeger` is accepted by the type only so that a configuration
+ * still naming it fails at start-up with what to use instead: OpenTelemetry JS 3.x removed the
+ * Jaeger propagator.
+ */
+export type PropagatorName =
+  | 'tracecontext'
+  | 'baggage'
+  | 'b3'
+  | 'b3multi'
+  /** @deprecated Removed in OpenTelemetry JS 3.x: start-up fails. Use `tracecontext`. */
+  | 'jaeger'
+  | 'none';
 
 /** Options of `@Traced()` on a method or a class, and of `traceOperation()`. */
 export interface TracedOptions {

@@ -1,16 +1,33 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
-import { JaegerPropagator } from '@opentelemetry/propagator-jaeger';
 import { TracingConfigError } from '../tracing.errors.js';
 import type { PropagatorName } from '../tracing.options.js';
 
-const BUILDERS: Record<Exclude<PropagatorName, 'none'>, () => TextMapPropagator> = {
+type BuiltPropagatorName = Exclude<PropagatorName, 'none' | 'jaeger'>;
+
+/** `@opentelemetry/propagator-b3`, an optional peer: loaded only when b3 or b3multi is asked for. */
+async function loadB3(): Promise<typeof import('@opentelemetry/propagator-b3')> {
+  try {
+    return await import('@opentelemetry/propagator-b3');
+  } catch (error) {
+    throw TracingConfigError.create(
+      `The b3 and b3multi propagators need the package @opentelemetry/propagator-b3, which could not be loaded (${String(error)}).`,
+      [
+        'Install it beside nest-tracing: npm install @opentelemetry/propagator-b3 (3.x, the OpenTelemetry JS line nest-tracing supports).',
+        'Or propagate W3C trace context only: OTEL_PROPAGATORS=tracecontext,baggage.',
+      ],
+    );
+  }
+}
+
+const BUILDERS: Record<BuiltPropagatorName, () => TextMapPropagator | Promise<TextMapPropagator>> = {
   tracecontext: () => new W3CTraceContextPropagator(),
   baggage: () => new W3CBaggagePropagator(),
-  b3: () => new B3Propagator(),
-  b3multi: () => new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER }),
-  jaeger: () => new JaegerPropagator(),
+  b3: async () => new (await loadB3()).B3Propagator(),
+  b3multi: async () => {
+    const { B3InjectEncoding, B3Propagator } = await loadB3();
+    return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
+  },
 };
 
 /** What OpenTelemetry's SDKs use when `OTEL_PROPAGATORS` is unset. */
@@ -35,12 +52,21 @@ export function resolvePropagators(
     (fromEnv ? fromEnv.split(',').map((name) => name.trim().toLowerCase()) : undefined) ??
     DEFAULT_PROPAGATORS;
   const where = propagators ? 'propagators' : 'OTEL_PROPAGATORS';
+  if (names.includes('jaeger')) {
+    throw TracingConfigError.create(
+      `${where} names 'jaeger', whose propagator OpenTelemetry JS removed in 3.x (@opentelemetry/propagator-jaeger has no release for API 1.10 and SDK 3).`,
+      [
+        'Use tracecontext (Jaeger reads and writes W3C trace context since 1.x), for example OTEL_PROPAGATORS=tracecontext,baggage.',
+        'If services you call still send only uber-trace-id headers, move them to W3C trace context or b3multi, or register a propagator for uber-trace-id yourself with propagation.setGlobalPropagator() before the application starts: nest-tracing keeps a propagator the application registered.',
+      ],
+    );
+  }
   const unknown = names.filter((name) => !isPropagatorName(name));
   if (unknown.length > 0) {
     throw TracingConfigError.create(
       `${where} names ${unknown.map((name) => `'${name}'`).join(', ')}, which nest-tracing cannot build.`,
       [
-        'Use tracecontext, baggage, b3 (single header), b3multi, jaeger or none, for example OTEL_PROPAGATORS=tracecontext,baggage,b3multi.',
+        'Use tracecontext, baggage, b3 (single header), b3multi or none, for example OTEL_PROPAGATORS=tracecontext,baggage,b3multi.',
         'For another format (xray, ottrace, ...), register its propagator with propagation.setGlobalPropagator() before the application starts: nest-tracing keeps a propagator the application registered.',
       ],
     );
@@ -54,8 +80,9 @@ export function resolvePropagators(
 }
 
 /** One propagator for `names` (a composite of several), or undefined for `none`. */
-export function buildPropagator(names: readonly PropagatorName[]): TextMapPropagator | undefined {
-  const propagators = names.filter((name) => name !== 'none').map((name) => BUILDERS[name]());
+export async function buildPropagator(names: readonly PropagatorName[]): Promise<TextMapPropagator | undefined> {
+  const built = names.filter((name): name is BuiltPropagatorName => Object.hasOwn(BUILDERS, name));
+  const propagators = await Promise.all(built.map((name) => BUILDERS[name]()));
   if (propagators.length === 0) return undefined;
   return propagators.length === 1 ? propagators[0] : new CompositePropagator({ propagators });
 }

@@ -80,9 +80,18 @@ describe('resolveTracingOptions', () => {
       ['b3', 'tracecontext'],
     );
     expect(
-      resolveTracingOptions({ serviceName: 's', propagators: ['jaeger'] }, { OTEL_PROPAGATORS: 'b3' }).propagators,
-    ).toEqual(['jaeger']);
+      resolveTracingOptions({ serviceName: 's', propagators: ['b3multi'] }, { OTEL_PROPAGATORS: 'b3' }).propagators,
+    ).toEqual(['b3multi']);
     expect(resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: 'none' }).propagators).toEqual(['none']);
+  });
+
+  it('rejects jaeger, removed in OpenTelemetry JS 3.x, and says what to use instead', () => {
+    expect(() => resolveTracingOptions({ serviceName: 's' }, { OTEL_PROPAGATORS: 'tracecontext,jaeger' })).toThrow(
+      /OTEL_PROPAGATORS names 'jaeger', whose propagator OpenTelemetry JS removed in 3\.x[\s\S]*Use tracecontext/,
+    );
+    expect(() => resolveTracingOptions({ serviceName: 's', propagators: ['jaeger'] }, {})).toThrow(
+      /propagators names 'jaeger'[\s\S]*uber-trace-id/,
+    );
   });
 
   it('rejects propagators it cannot build, with what to do instead', () => {

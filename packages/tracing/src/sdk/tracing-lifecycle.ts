@@ -77,7 +77,7 @@ async function buildProvider(options: ResolvedTracingOptions): Promise<TracerPro
 
 async function startOwnedProvider(options: ResolvedTracingOptions, previous?: SdkState): Promise<SdkState> {
   const provider = await buildProvider(options);
-  const registration = registerGlobals(provider, buildPropagator(options.propagators));
+  const registration = registerGlobals(provider, await buildPropagator(options.propagators));
   return {
     provider,
     owned: true,

@@ -15,6 +15,7 @@ const SERVICES = [
   'sample-services/content-service',
   'sample-services/essay-lifecycle-service',
   'sample-services/spellchecker-service',
+  'test/fixtures/otel-setups',
 ];
 const MAX_REPORTED_OUTPUT = 4000;
 

@@ -35,6 +35,10 @@ export interface StartServiceOptions {
    * (such as `/listening on Kafka/`) instead of once `GET /health` answers 200.
    */
   readyLine?: RegExp;
+  /** The script to run, relative to the repository. Default: `sample-services/<name>/dist/main.js`. */
+  script?: string;
+  /** Node.js options before the script, such as `--import` of a preloaded instrumentation file. Default: none. */
+  nodeArgs?: readonly string[];
 }
 
 /** The test's environment without `OTEL_*` variables: the suite decides alone where the services' spans go. */
@@ -77,7 +81,8 @@ export async function startService(name: string, options: StartServiceOptions = 
   assertServicesBuilt();
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [resolve(ROOT_DIR, 'sample-services', name, 'dist/main.js')], {
+  const script = resolve(ROOT_DIR, options.script ?? `sample-services/${name}/dist/main.js`);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
     cwd: ROOT_DIR,
     env: { ...inheritedEnv(), PORT: String(port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,8 @@ import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { SpanKind, trace } from '@opentelemetry/api';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
-import { Kafka as JestKafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import type { Kafka as JestKafka } from 'kafkajs';
 import type { EachMessagePayload, Kafka } from 'kafkajs';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
@@ -49,16 +50,20 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
     await broker?.stop();
   });
 
-  it('enriches the instrumentation CONSUMER span instead of making a second one', async () => {
-    const plain = new JestKafka({ clientId: 'plain', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    const producer = traceKafkaProducer(plain.producer());
+  it('makes one PRODUCER span and enriches the instrumentation CONSUMER span instead of making a second one', async () => {
+    const { Kafka: PatchedKafka } = patchedKafkajs(instrumentation);
+    const sender: Kafka = new PatchedKafka({ clientId: 'sender', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const producer = traceKafkaProducer(sender.producer());
     await producer.connect();
     await withCorrelationId('corr-instrumented', () =>
       producer.send({ topic: TOPIC, messages: [{ key: 'essay-9', value: '{}' }] }),
     );
     await producer.disconnect();
+    const producerSpans = spans.all().filter((span) => span.kind === SpanKind.PRODUCER);
+    expect(producerSpans.map((span) => [span.name, span.instrumentationScope.name])).toEqual([
+      [`kafka.produce.${TOPIC}`, '@huleedu/nest-tracing'],
+    ]);
 
-    const { Kafka: PatchedKafka } = patchedKafkajs(instrumentation);
     const kafka: Kafka = new PatchedKafka({
       clientId: 'instrumented',
       brokers: broker.brokers,

@@ -1,5 +1,6 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, context } from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { traceOperation } from '@huleedu/nest-tracing';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
@@ -43,4 +44,15 @@ export function runProduceSpan<T>(
     kind,
     operationType: kind === SpanKind.CLIENT ? 'client' : 'send',
   });
+}
+
+/**
+ * Run `send` (the client library's own send, once the message headers are written from our span)
+ * with tracing suppressed. Otherwise the library's instrumentation (`instrumentation-kafkajs`, the
+ * amqplib one) makes a second PRODUCER span for the same message and writes its own `traceparent`
+ * over ours. Under suppression the SDK hands it a non-recording span and the W3C propagators inject
+ * nothing, so the message carries our span's context and the trace has one PRODUCER span.
+ */
+export function sendWithoutInstrumentation<T>(send: () => T): T {
+  return context.with(suppressTracing(context.active()), send);
 }

@@ -4,7 +4,7 @@ import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { KafkaTracingOptions } from '../kafka-tracing.options.js';
 import { withTraceHeaders } from './inject-headers.js';
 import type { KafkaHeaders } from './inject-headers.js';
-import { produceAttributes, produceSpanName, runProduceSpan } from './producer-span.js';
+import { produceAttributes, produceSpanName, runProduceSpan, sendWithoutInstrumentation } from './producer-span.js';
 
 /** The parts of a kafkajs `Message` this uses. */
 interface MessageLike {
@@ -56,9 +56,10 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
       ...clientAttributes(),
       ...keyAttribute(record.messages, current.captureMessageKey),
     });
-    return runProduceSpan(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () =>
-      producer.send(tracedRecord(record)),
-    );
+    return runProduceSpan(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () => {
+      const traced = tracedRecord(record);
+      return sendWithoutInstrumentation(() => producer.send(traced));
+    });
   };
   const sendBatch = (batch: { topicMessages?: ProducerRecordLike[] }): Promise<unknown> => {
     const current = resolve();
@@ -71,13 +72,15 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
     return runProduceSpan(
       produceSpanName(current.spanNames, 'kafka', destination),
       produceAttributes('kafka', destination, count, clientAttributes()),
-      () =>
-        producer.sendBatch({
+      () => {
+        const tracedBatch = {
           ...batch,
           topicMessages: topicMessages.map((record) =>
             current.disabledTopics.has(record.topic) ? record : tracedRecord(record),
           ),
-        }),
+        };
+        return sendWithoutInstrumentation(() => producer.sendBatch(tracedBatch));
+      },
     );
   };
   return new Proxy(producer, {

@@ -1,4 +1,5 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { Attributes } from '@opentelemetry/api';
 import { AttributeNames, OperationResult, getCorrelationId, recordSpanFailure } from '@huleedu/nest-tracing';
 import { ClientKafka, MqttRecord, NatsRecord, RmqRecord } from '@nestjs/microservices';
@@ -9,7 +10,12 @@ import type { SpanNameStyle } from '../kafka-tracing.options.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import { asKafkaMessageWithTraceHeaders, isKafkaMessageShaped, withTraceHeaders } from '../producer/inject-headers.js';
-import { produceAttributes, produceSpanName, runProduceSpan } from '../producer/producer-span.js';
+import {
+  produceAttributes,
+  produceSpanName,
+  runProduceSpan,
+  sendWithoutInstrumentation,
+} from '../producer/producer-span.js';
 import { natsHeadersFactory } from './nats-headers.js';
 import { kafkaTracer } from '../consumer/consumer-span-lifecycle.js';
 
@@ -107,6 +113,13 @@ function requestSpanName(style: SpanNameStyle, system: MessagingSystem, destinat
 
 type Emit = (pattern: unknown, data: unknown) => Observable<unknown>;
 
+/**
+ * Kafka, RabbitMQ, NATS and MQTT carry the trace context in the message this builds before sending, so
+ * the send itself runs with the client library's instrumentation suppressed (one PRODUCER span per
+ * message). Redis and TCP write it in Nest's dispatch hook, during the send, from the active context.
+ */
+const carriesHeadersInMessage = (system: MessagingSystem): boolean => system !== 'redis' && system !== 'tcp';
+
 /** `emit` in a PRODUCER span; the transport sends even if nobody subscribes, and so does this. */
 function tracedEmit(
   system: MessagingSystem,
@@ -123,7 +136,10 @@ function tracedEmit(
     produceSpanName(options.spanNames, system, destination),
     produceAttributes(system, destination, 1, clientAttributes(system, data, options.captureMessageKey, client)),
     () => {
-      emitted = emit(pattern, withTransportHeaders(system, data));
+      const message = withTransportHeaders(system, data);
+      emitted = carriesHeadersInMessage(system)
+        ? sendWithoutInstrumentation(() => emit(pattern, message))
+        : emit(pattern, message);
       return lastValueFrom(emitted, { defaultValue: undefined });
     },
   );
@@ -171,8 +187,11 @@ function tracedSend(
     };
     // subscribe in the span's context too: Nest's `send()` is cold and builds the packet (running the
     // dispatch hook that writes the Redis/TCP metadata) only on subscription, after `connect()`
-    const subscription = context.with(trace.setSpan(parent, span), () =>
-      send(pattern, withTransportHeaders(system, data)).subscribe({
+    const spanContext = trace.setSpan(parent, span);
+    const message = context.with(spanContext, () => withTransportHeaders(system, data));
+    const sendContext = carriesHeadersInMessage(system) ? suppressTracing(spanContext) : spanContext;
+    const subscription = context.with(sendContext, () =>
+      send(pattern, message).subscribe({
         next: (value) => {
           replied = true;
           subscriber.next(value);

@@ -19,10 +19,24 @@ import type { RequestSource, ServerSpanState } from './server-span.state.js';
 
 type Request = IncomingMessage & { originalUrl?: string };
 
-/** The SERVER span `instrumentation-http` already started for this request, if any. */
+type SdkSpan = Span & { kind?: SpanKind; ended?: boolean };
+
+const isOpenServerSpan = (span: SdkSpan | undefined): span is SdkSpan =>
+  span !== undefined && span.isRecording() && span.kind === SpanKind.SERVER && span.ended !== true;
+
+/**
+ * The SERVER span `instrumentation-http` already started for this request, if any. It is the active
+ * span when nothing runs between node:http and this middleware; under the express or router
+ * instrumentation a middleware span is active instead, and the SERVER span is found through the RPC
+ * metadata instrumentation-http puts in the request's context (where instrumentation-express finds it
+ * to set the route).
+ */
 function instrumentationServerSpan(active: Context): Span | undefined {
-  const span: (Span & { kind?: SpanKind; ended?: boolean }) | undefined = trace.getSpan(active);
-  return span?.isRecording() && span.kind === SpanKind.SERVER && span.ended !== true ? span : undefined;
+  const span: SdkSpan | undefined = trace.getSpan(active);
+  if (isOpenServerSpan(span)) return span;
+  const rpc = getRPCMetadata(active);
+  const server: SdkSpan | undefined = rpc?.type === RPCType.HTTP ? rpc.span : undefined;
+  return isOpenServerSpan(server) ? server : undefined;
 }
 
 /** The parts of a Fastify request and reply this uses (Fastify is never imported). */

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { AttributeValue, SpanKind } from '@opentelemetry/api';
+import type { AnyValue, SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /** Status by name or code. */
@@ -12,8 +12,11 @@ export interface SpanFilter {
   traceId?: string;
   kind?: SpanKind;
   status?: SpanStatusName | SpanStatusCode;
-  /** Each attribute must be present with an equal value (arrays compared member by member). */
-  attributes?: Record<string, AttributeValue>;
+  /**
+   * Each attribute must be present with an equal value: arrays member by member, maps key by key,
+   * byte arrays byte by byte (API 1.10 attribute values).
+   */
+  attributes?: Record<string, AnyValue>;
   /** The parent span, or `null` for spans without a parent. */
   parent?: ReadableSpan | null;
 }
@@ -28,9 +31,33 @@ export function statusCodeOf(status: SpanStatusName | SpanStatusCode): SpanStatu
   return typeof status === 'string' ? STATUS_CODES[status] : status;
 }
 
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+/**
+ * Equality of two attribute values of the API 1.10 kinds (`AnyValue`): primitives and `null`,
+ * byte arrays, arrays and maps of any of them, compared in depth.
+ */
 export function sameAttributeValue(actual: unknown, expected: unknown): boolean {
+  if (expected instanceof Uint8Array) {
+    return (
+      actual instanceof Uint8Array && actual.length === expected.length && expected.every((v, i) => actual[i] === v)
+    );
+  }
   if (Array.isArray(expected)) {
-    return Array.isArray(actual) && actual.length === expected.length && expected.every((v, i) => actual[i] === v);
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((v, i) => sameAttributeValue(actual[i], v))
+    );
+  }
+  if (isMap(expected)) {
+    if (!isMap(actual)) return false;
+    const keys = Object.keys(expected);
+    return (
+      keys.length === Object.keys(actual).length &&
+      keys.every((key) => Object.hasOwn(actual, key) && sameAttributeValue(actual[key], expected[key]))
+    );
   }
   return actual === expected;
 }

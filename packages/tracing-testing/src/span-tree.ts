@@ -1,5 +1,4 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /** Attributes every library span has; left out of tree lines to keep them readable. */
@@ -12,8 +11,20 @@ function durationMs(span: ReadableSpan): string {
   return `${(seconds * 1e3 + nanos / 1e6).toFixed(2)}ms`;
 }
 
-function formatValue(value: AttributeValue | undefined): string {
-  const text = Array.isArray(value) ? `[${value.join(',')}]` : String(value);
+/** An attribute value of any API 1.10 kind as text: `[a,b]`, `{key:value}`, bytes as `0x…` hex. */
+function valueText(value: unknown): string {
+  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex')}`;
+  if (Array.isArray(value)) return `[${value.map(valueText).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .map(([key, member]) => `${key}:${valueText(member)}`)
+      .join(',')}}`;
+  }
+  return String(value);
+}
+
+function formatValue(value: unknown): string {
+  const text = valueText(value);
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 

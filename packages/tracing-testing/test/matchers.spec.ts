@@ -3,7 +3,12 @@ import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { traceOperation } from '@huleedu/nest-tracing';
-import { TracingTestingModule, tracingMatchers, useTracingTestIsolation } from '@huleedu/nest-tracing-testing';
+import {
+  TracingTestingModule,
+  formatSpanTree,
+  tracingMatchers,
+  useTracingTestIsolation,
+} from '@huleedu/nest-tracing-testing';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 type Matcher = (
@@ -59,6 +64,42 @@ describe('jest matchers', () => {
     expect(other).toHaveLinkTo(parent);
     expect(other).not.toBeInSameTrace(parent);
     expect(parent).not.toBeChildOf(child);
+  });
+
+  it('compare the attribute values API 1.10 allows (maps, bytes, nested arrays, null) in depth', () => {
+    traceOperation('wide', (span) => {
+      span.setAttribute('essay.meta', { words: 120, tags: ['draft', 'en'], reviewer: { id: 'r-1' } });
+      span.setAttribute('essay.digest', new Uint8Array([0xca, 0xfe]));
+      span.setAttribute('essay.grid', [
+        [1, 2],
+        [3, 4],
+      ]);
+      span.setAttribute('essay.reviewed_at', null);
+    });
+    const wide = spans.one('wide');
+    expect(wide).toHaveAttributes({
+      'essay.meta': { words: 120, tags: ['draft', 'en'], reviewer: { id: 'r-1' } },
+      'essay.digest': new Uint8Array([0xca, 0xfe]),
+      'essay.grid': [
+        [1, 2],
+        [3, 4],
+      ],
+      'essay.reviewed_at': null,
+    });
+    expect(spans).toHaveSpan('wide', { 'essay.meta': { words: 120, tags: ['draft', 'en'], reviewer: { id: 'r-1' } } });
+    for (const wrong of [
+      { 'essay.meta': { words: 120, tags: ['draft', 'en'] } },
+      { 'essay.meta': { words: 120, tags: ['draft', 'en'], reviewer: { id: 'r-2' } } },
+      { 'essay.digest': new Uint8Array([0xca, 0xff]) },
+      { 'essay.grid': [[1, 2], [3]] },
+      { 'essay.reviewed_at': undefined },
+    ]) {
+      expect(run('toHaveAttributes', wide, wrong).pass).toBe(false);
+    }
+    expect(formatSpanTree([wide])).toContain(
+      // values are cut at 48 characters
+      'essay.meta={words:120,tags:[draft,en],reviewer:{id… essay.digest=0xcafe essay.grid=[[1,2],[3,4]] essay.reviewed_at=null',
+    );
   });
 
   it('fail with a message that names the problem and prints the span tree', () => {

@@ -1,4 +1,4 @@
-import type { AttributeValue } from '@opentelemetry/api';
+import type { AnyValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describeFilter, matchesFilter, sameAttributeValue, statusCodeOf } from '../span-filter.js';
 import type { SpanStatusName } from '../span-filter.js';
@@ -18,7 +18,7 @@ export const tracingMatchers = {
     this: MatcherState,
     received: unknown,
     name: string | RegExp,
-    attributes?: Record<string, AttributeValue>,
+    attributes?: Record<string, AnyValue>,
   ): MatcherResult {
     const spans = spansOf(received, 'toHaveSpan');
     const filter = { name, ...(attributes ? { attributes } : {}) };
@@ -45,7 +45,7 @@ export const tracingMatchers = {
   },
 
   /** The span has each of these attributes with an equal value. */
-  toHaveAttributes(this: MatcherState, received: unknown, attributes: Record<string, AttributeValue>): MatcherResult {
+  toHaveAttributes(this: MatcherState, received: unknown, attributes: Record<string, AnyValue>): MatcherResult {
     const span = spanOf(received, 'toHaveAttributes');
     const wrong = Object.entries(attributes).filter(([key, value]) => !sameAttributeValue(span.attributes[key], value));
     const detail = wrong

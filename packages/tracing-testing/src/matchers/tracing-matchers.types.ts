@@ -1,13 +1,13 @@
 import type {} from 'expect';
-import type { AttributeValue } from '@opentelemetry/api';
+import type { AnyValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SpanStatusName } from '../span-filter.js';
 
 /** The matchers' signatures, merged into jest's `expect` once this package is imported. */
 export interface TracingMatchers<R> {
-  toHaveSpan(name: string | RegExp, attributes?: Record<string, AttributeValue>): R;
+  toHaveSpan(name: string | RegExp, attributes?: Record<string, AnyValue>): R;
   toHaveSpanCount(count: number, name?: string | RegExp): R;
-  toHaveAttributes(attributes: Record<string, AttributeValue>): R;
+  toHaveAttributes(attributes: Record<string, AnyValue>): R;
   toBeChildOf(parent: ReadableSpan): R;
   toBeInSameTrace(other: ReadableSpan): R;
   toHaveStatus(status: SpanStatusName | number): R;

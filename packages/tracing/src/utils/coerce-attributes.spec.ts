@@ -18,6 +18,12 @@ describe('coerceAttributeValue', () => {
     ['a homogeneous array', [1, 2], [1, 2]],
     ['a mixed array', ['a', 1, true], ['a', '1', 'true']],
     ['an array with objects and nulls', ['a', null, { x: 1 }, 'b'], ['a', 'b']],
+    // API 1.10 accepts maps, byte arrays and nested arrays as attribute values; from an argument or a
+    // result they are a DTO or a payload, so they stay out of the span unless set on purpose
+    ['a byte array', new Uint8Array([1, 2]), undefined],
+    ['a Buffer', Buffer.from('secret'), undefined],
+    ['a map of attribute values', { words: 120, tags: ['en'] }, undefined],
+    ['a nested array', [[1, 2], 3], [3]],
   ])('handles %s', (_case, value, expected) => {
     expect(coerceAttributeValue(value, 4)).toEqual(expected);
   });

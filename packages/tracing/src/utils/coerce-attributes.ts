@@ -24,6 +24,9 @@ function coercePrimitive(value: unknown, maxLength: number): Primitive | undefin
  * Strings longer than `maxLength` are cut; bigints and Dates become strings; arrays keep their
  * primitive members (mixed types become strings); `null`, `undefined`, functions, symbols and other
  * objects are skipped, so a DTO never lands in a span by accident (map it with a resolver instead).
+ * That holds for the wider values API 1.10 accepts too: maps, byte arrays (a Buffer is one) and
+ * nested arrays come from an argument or a result as a DTO or a payload, and are skipped; code that
+ * means to record one calls `span.setAttribute()` itself.
  */
 export function coerceAttributeValue(value: unknown, maxLength: number): AttributeValue | undefined {
   if (!Array.isArray(value)) return coercePrimitive(value, maxLength);

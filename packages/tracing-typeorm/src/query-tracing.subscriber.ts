@@ -88,6 +88,11 @@ interface RunnerState {
  * a span per transaction from start to commit or rollback. Registered on a data source by
  * `traceDataSource()` (and so by `TypeOrmTracingModule`).
  */
+
+/** A connection attribute (a string or a number, as the subscriber sets them) as text. */
+const textOf = (value: unknown, fallback: string): string =>
+  typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+
 export class QueryTracingSubscriber implements EntitySubscriberInterface {
   /** By parameterised or not, since a text without parameters is sanitised. */
   private readonly statements = [new Map<string, StatementInfo>(), new Map<string, StatementInfo>()];
@@ -119,7 +124,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       const poolName =
         typeof named === 'string' && named !== 'default'
           ? named
-          : `${String(host ?? 'local')}:${String(port ?? '')}/${String(db ?? '')}`;
+          : `${textOf(host, 'local')}:${textOf(port, '')}/${textOf(db, '')}`;
       instrumentPool(dataSource, poolName, options.meterProvider);
     }
   }

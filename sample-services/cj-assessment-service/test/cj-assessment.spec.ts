@@ -191,7 +191,7 @@ describe('cj-assessment-service with the llm-provider-service, on a Kafka broker
       expect(llmConsume).toHaveAttributes({
         'messaging.destination.name': JUDGEMENT_REQUESTED_TOPIC,
         'messaging.consumer.group.name': 'llm-provider-service-server',
-        'llm.pair.id': compare.attributes['cj.pair.id'] as string,
+        'llm.pair.id': compare.attributes['cj.pair.id'],
         correlation_id: 'corr-cj-1',
       });
       expect(spans.childrenOf(llmConsume).map((span) => span.name)).toEqual(['llm.judgement']);

@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { getCorrelationId, setCorrelationId } from '../propagation/correlation-context.js';
 import { runtime } from '../runtime/tracing-runtime.js';
 import { coerceAttributes } from '../utils/coerce-attributes.js';
@@ -18,15 +18,13 @@ export function traceId(): string | undefined {
 /** Set attributes on the active span (coerced like decorator attributes); no-op without one. */
 export function setAttributes(attributes: Record<string, unknown>): void {
   const span = trace.getActiveSpan();
-  if (span?.isRecording())
-    span.setAttributes(coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
+  if (span?.isRecording()) span.setAttributes(coerceAttributes(attributes, runtime.attributeValueLengthLimit));
 }
 
 /** Add an event to the active span; no-op without one. */
 export function addEvent(name: string, attributes?: Record<string, unknown>): void {
   const span = trace.getActiveSpan();
-  if (span?.isRecording())
-    span.addEvent(name, coerceAttributes(attributes as Attributes, runtime.attributeValueLengthLimit));
+  if (span?.isRecording()) span.addEvent(name, coerceAttributes(attributes, runtime.attributeValueLengthLimit));
 }
 
 /**

@@ -82,7 +82,7 @@ export function resolvePropagators(
 /** One propagator for `names` (a composite of several), or undefined for `none`. */
 export async function buildPropagator(names: readonly PropagatorName[]): Promise<TextMapPropagator | undefined> {
   const built = names.filter((name): name is BuiltPropagatorName => Object.hasOwn(BUILDERS, name));
-  const propagators = await Promise.all(built.map((name) => BUILDERS[name]()));
+  const propagators = await Promise.all(built.map(async (name) => BUILDERS[name]()));
   if (propagators.length === 0) return undefined;
   return propagators.length === 1 ? propagators[0] : new CompositePropagator({ propagators });
 }

@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 
 type Primitive = string | number | boolean;
 
@@ -28,7 +28,7 @@ function coercePrimitive(value: unknown, maxLength: number): Primitive | undefin
  * nested arrays come from an argument or a result as a DTO or a payload, and are skipped; code that
  * means to record one calls `span.setAttribute()` itself.
  */
-export function coerceAttributeValue(value: unknown, maxLength: number): AttributeValue | undefined {
+export function coerceAttributeValue(value: unknown, maxLength: number): Primitive | Primitive[] | undefined {
   if (!Array.isArray(value)) return coercePrimitive(value, maxLength);
   const members: Primitive[] = [];
   for (const member of value) {
@@ -36,7 +36,7 @@ export function coerceAttributeValue(value: unknown, maxLength: number): Attribu
     if (coerced !== undefined) members.push(coerced);
   }
   const sameType = members.every((member) => typeof member === typeof members[0]);
-  return (sameType ? members : members.map(String)) as AttributeValue;
+  return sameType ? members : members.map(String);
 }
 
 /** Coerce and set each attribute; skipped values leave no key behind. */

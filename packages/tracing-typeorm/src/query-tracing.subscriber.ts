@@ -1,6 +1,5 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
 import { AttributeNames, getCorrelationId } from '@huleedu/nest-tracing';
 import type {
   AfterQueryEvent,
@@ -13,6 +12,7 @@ import type {
 } from 'typeorm';
 import { DbAttributes, connectionAttributes, recordDatabaseFailure, tracer } from './database-span.js';
 import { instrumentPool, takeConnectionWait } from './pool-instrumentation.js';
+import { isPgInstrumented, suppressDriverSpans, suppressPoolSpans } from './pg-instrumentation.js';
 import { sanitiseSql, summariseSql, truncate } from './sql-summary.js';
 import { claimTransactionScope, parentInTransaction } from './transaction-scope.js';
 import type { ResolvedTypeOrmTracingOptions } from './typeorm-tracing.options.js';
@@ -34,31 +34,6 @@ interface StatementInfo {
 
 /** Distinct statement texts remembered per data source; the cache starts over when full. */
 const STATEMENT_CACHE_SIZE = 512;
-
-/** Whether `@opentelemetry/instrumentation-pg` wrapped the pg client of this data source's driver. */
-function isPgInstrumented(dataSource: DataSource): boolean {
-  const pg = (dataSource.driver as { postgres?: { Client?: { prototype?: { query?: { __wrapped?: unknown } } } } })
-    .postgres;
-  return pg?.Client?.prototype?.query?.__wrapped === true;
-}
-
-const suppressedConnections = new WeakSet<object>();
-
-/**
- * Make instrumentation-pg's statement spans non-recording on one pg client TypeORM uses: its
- * `query` runs with tracing suppressed, so this package's span is the only one. An own property on
- * that client instance only; the pg module and other clients are untouched.
- */
-function suppressDriverSpans(connection: unknown): void {
-  if (typeof connection !== 'object' || connection === null || suppressedConnections.has(connection)) return;
-  const client = connection as { query?: (...args: unknown[]) => unknown };
-  const query = client.query;
-  if (typeof query !== 'function') return;
-  suppressedConnections.add(connection);
-  client.query = function (this: unknown, ...args: unknown[]): unknown {
-    return context.with(suppressTracing(context.active()), () => query.apply(this, args));
-  };
-}
 
 /** Rows a driver result reports: `rows` of a pg result, an array's length, or `rowCount`. */
 function returnedRows(raw: unknown): number | undefined {
@@ -108,6 +83,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
   ) {
     this.connection = connectionAttributes(dataSource);
     this.pgInstrumented = isPgInstrumented(dataSource);
+    if (this.pgInstrumented && options.instrumentationPg === 'nest-tracing') suppressPoolSpans(dataSource);
     this.ignoredTexts = new Set(
       options.ignore
         .filter((entry): entry is string => typeof entry === 'string')

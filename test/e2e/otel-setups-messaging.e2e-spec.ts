@@ -4,7 +4,8 @@ import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
 import { startKafkaTestBroker } from '../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../tools/kafka-broker/kafka-test-broker.js';
 import { formatReceivedSpanTree } from '../harness/received-span-tree.js';
-import { startService } from '../harness/start-service.js';
+import { startOtelSetupsApp } from '../harness/otel-setups-app.js';
+import type { OtelSetup } from '../harness/otel-setups-app.js';
 import type { RunningService } from '../harness/start-service.js';
 
 /**
@@ -22,7 +23,7 @@ const TOPIC = 'greeter.announced';
 const isDatabaseSpan = (span: ReceivedSpan): boolean =>
   span.kind === CLIENT && (span.attributes['db.system.name'] ?? span.attributes['db.system']) !== undefined;
 
-describe.each([
+describe.each<[OtelSetup, string]>([
   ['node-sdk', '@opentelemetry/instrumentation-kafkajs'],
   ['ours', '@huleedu/nest-tracing-kafka'],
 ])('Kafka and SQL beside OpenTelemetry set-up %s', (setup, consumerScope) => {
@@ -33,16 +34,7 @@ describe.each([
   beforeAll(async () => {
     broker = await startKafkaTestBroker({ topics: [TOPIC] });
     receiver = await new OtlpTraceReceiver().start();
-    app = await startService(`greeter (${setup}, Kafka)`, {
-      script: 'test/fixtures/otel-setups/dist/main.js',
-      nodeArgs: ['--import', './test/fixtures/otel-setups/dist/instrumentation.js'],
-      env: {
-        OTEL_SETUP: setup,
-        KAFKA_BROKERS: broker.brokers.join(','),
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      },
-    });
+    app = await startOtelSetupsApp(setup, receiver.endpoint, { KAFKA_BROKERS: broker.brokers.join(',') });
   }, PROCESS_TIMEOUT_MS);
 
   afterAll(async () => {

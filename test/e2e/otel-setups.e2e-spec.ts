@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
 import { formatReceivedSpanTree } from '../harness/received-span-tree.js';
-import { startService } from '../harness/start-service.js';
+import { startOtelSetupsApp } from '../harness/otel-setups-app.js';
+import type { OtelSetup } from '../harness/otel-setups-app.js';
 import type { RunningService } from '../harness/start-service.js';
 
 /**
@@ -16,8 +17,7 @@ const PROCESS_TIMEOUT_MS = 90_000;
 const SERVER = 2;
 const INCOMING_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-type Setup = 'ours' | 'node-sdk' | 'http-only' | 'node-sdk-and-ours';
-const SETUPS: ReadonlyArray<[Setup, 'express' | 'fastify', string]> = [
+const SETUPS: ReadonlyArray<[OtelSetup, 'express' | 'fastify', string]> = [
   ['ours', 'express', '@huleedu/nest-tracing'],
   ['ours', 'fastify', '@huleedu/nest-tracing'],
   ['node-sdk', 'express', '@opentelemetry/instrumentation-http'],
@@ -59,16 +59,7 @@ describe.each(SETUPS)('beside OpenTelemetry set-up %s on %s', (setup, adapter, s
 
   beforeAll(async () => {
     receiver = await new OtlpTraceReceiver().start();
-    app = await startService(`greeter (${setup}, ${adapter})`, {
-      script: 'test/fixtures/otel-setups/dist/main.js',
-      nodeArgs: ['--import', './test/fixtures/otel-setups/dist/instrumentation.js'],
-      env: {
-        OTEL_SETUP: setup,
-        ADAPTER: adapter,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      },
-    });
+    app = await startOtelSetupsApp(setup, receiver.endpoint, { ADAPTER: adapter });
   }, PROCESS_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -127,12 +127,15 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
     expect(span).toHaveAttributes({ 'http.route': route });
   });
 
-  it('names an unmatched request by its method only', async () => {
-    expect((await fetch(`${http.url}/nowhere/at/all`)).status).toBe(404);
-    const span = await settled();
-    expect(span.name).toBe('GET');
-    expect(span.attributes['http.route']).toBeUndefined();
-  });
+  it.each(['/nowhere/at/all', '/api/nothing/here'])(
+    'names an unmatched request by its method only (%s, also under the global prefix)',
+    async (path) => {
+      expect((await fetch(`${http.url}${path}`)).status).toBe(404);
+      const span = await settled();
+      expect(span.name).toBe('GET');
+      expect(span.attributes['http.route']).toBeUndefined();
+    },
+  );
 
   it('makes no span for ignored paths and @NoTrace() controllers', async () => {
     expect((await fetch(`${http.url}/health`)).status).toBe(200);

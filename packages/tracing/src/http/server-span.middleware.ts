@@ -114,7 +114,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
       state = { span: adopted, owned: false, method, route: undefined, completed: false };
       if (route !== undefined) setServerRoute(state, route);
       // completed just before instrumentation-http ends the span on 'finish'
-      response.once('prefinish', () => completeServerSpan(state, source, options.userId));
+      response.once('prefinish', () => completeServerSpan(state, source, response, options.userId));
     } else {
       const span = currentTracer().startSpan(
         httpSpanName(method, route),
@@ -124,7 +124,7 @@ export class ServerSpanMiddleware implements NestMiddleware {
       state = { span, owned: true, method, route, completed: false };
       // one listener per request: the span is completed and ended when the response closes
       response.once('close', () => {
-        completeServerSpan(state, source, options.userId);
+        completeServerSpan(state, source, response, options.userId);
         endServerSpan(state, response, options.captureResponseHeaders);
       });
     }

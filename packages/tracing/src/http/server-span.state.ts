@@ -30,17 +30,22 @@ export type RequestSource = { route?: { path?: unknown }; user?: unknown };
 /**
  * Just before the response finishes (`prefinish`, ahead of instrumentation-http's own `finish`
  * listener): the framework's matched route when the route table had none, and `user.id`, which
- * guards have set by then. Once per request.
+ * guards have set by then. Once per request. A 404 that the route table did not match is an
+ * unmatched request: the route Express reports for it is the catch-all Nest mounts under a global
+ * prefix to answer 404 (`*path`), not a route of the application, so it is not taken.
  */
 export function completeServerSpan(
   state: ServerSpanState,
   source: RequestSource,
+  response: ServerResponse,
   userId: (request: any) => string | number | undefined,
 ): void {
   if (state.completed) return;
   state.completed = true;
   if (!state.span.isRecording()) return;
-  if (state.route === undefined && typeof source.route?.path === 'string') setServerRoute(state, source.route.path);
+  if (state.route === undefined && typeof source.route?.path === 'string' && response.statusCode !== 404) {
+    setServerRoute(state, source.route.path);
+  }
   const user = safeExecute('http.userId', () => userId(source));
   if (user !== undefined) state.span.setAttribute('user.id', String(user));
 }

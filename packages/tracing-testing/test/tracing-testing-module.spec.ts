@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable, Module } from '@nestjs/common';
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -12,6 +13,19 @@ class ClassService {
   @Traced()
   create(): string {
     return 'class-1';
+  }
+}
+
+@Controller()
+class PingController {
+  @Get('ping')
+  ping(): string {
+    return 'pong';
+  }
+
+  @Get('work')
+  work(): string {
+    return 'done';
   }
 }
 
@@ -60,6 +74,44 @@ describe('TracingTestingModule', () => {
       service.create();
       expect(spans).toHaveSpan('class-management.ClassService.create');
       await close();
+    },
+  );
+
+  it.each([
+    ['before', (app: unknown, testing: unknown) => [testing, app]],
+    ['after', (app: unknown, testing: unknown) => [app, testing]],
+  ])(
+    "keeps the application's HTTP options when imported %s its TracingModule: tests see production's spans",
+    async (_order, arrange) => {
+      const appTracing = TracingModule.forRoot({
+        serviceName: 'class-management-service',
+        exporter: 'otlp',
+        http: { ignorePaths: ['/api/ping'] },
+      });
+      @Module({
+        imports: arrange(appTracing, TracingTestingModule.forRoot()) as never[],
+        controllers: [PingController],
+      })
+      class HttpAppModule {}
+      const moduleRef = await Test.createTestingModule({ imports: [HttpAppModule] }).compile();
+      const app = moduleRef.createNestApplication();
+      app.setGlobalPrefix('api');
+      await app.listen(0, '127.0.0.1');
+      try {
+        const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+        expect(await (await fetch(`${url}/api/ping`)).text()).toBe('pong');
+        expect(await (await fetch(`${url}/api/work`)).text()).toBe('done');
+        const spans = app.get(TestSpans);
+        await spans.waitFor((all) => all.some((span) => span.name === 'GET /api/work'));
+        expect(
+          spans
+            .all()
+            .filter((span) => span.kind === SpanKind.SERVER)
+            .map((span) => span.name),
+        ).toEqual(['GET /api/work']);
+      } finally {
+        await app.close();
+      }
     },
   );
 

@@ -1,10 +1,12 @@
 import { Inject, Module, Optional } from '@nestjs/common';
 import type { MiddlewareConsumer, NestModule, OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { DiscoveryModule, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { TraceService } from './api/trace.service.js';
 import { HttpClientTracing } from './http/client/http-client-tracing.service.js';
 import { HttpRouteTable } from './http/http-route-table.js';
 import { HTTP_TRACING_OPTIONS } from './http/http-tracing.tokens.js';
+import { claimHttpTracing, ownsHttpTracing } from './http/http-tracing-owner.js';
+import type { HttpTracingClaim } from './http/http-tracing-owner.js';
 import { resolveHttpOptions } from './http/resolve-http-options.js';
 import type { ResolvedHttpOptions } from './http/resolve-http-options.js';
 import { ServerSpanMiddleware } from './http/server-span.middleware.js';
@@ -46,13 +48,21 @@ const TRACING_LEASE = Symbol.for('huleedu.nest-tracing.lease');
   exports: [TraceService],
 })
 export class TracingModule extends ConfigurableTracingModule implements NestModule, OnApplicationShutdown {
+  private readonly httpClaim: HttpTracingClaim;
+
   constructor(
     @Inject(TRACING_LEASE) private readonly lease: TracingLease,
     @Inject(HTTP_TRACING_OPTIONS) private readonly httpOptions: ResolvedHttpOptions | undefined,
+    @Inject(TRACING_MODULE_OPTIONS) options: TracingModuleOptions,
     private readonly serverSpans: ServerSpanMiddleware,
+    httpClient: HttpClientTracing,
+    private readonly modules: ModulesContainer,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
+    this.httpClaim = { options: httpOptions, override: options.override === true };
+    claimHttpTracing(modules, this.httpClaim);
+    httpClient.enabledWhen(() => ownsHttpTracing(modules, this.httpClaim));
   }
 
   /**
@@ -64,7 +74,7 @@ export class TracingModule extends ConfigurableTracingModule implements NestModu
    */
   configure(_consumer: MiddlewareConsumer): void {
     const adapter = this.adapterHost?.httpAdapter;
-    if (!this.httpOptions || !adapter) return;
+    if (!this.httpOptions || !adapter || !ownsHttpTracing(this.modules, this.httpClaim)) return;
     if (adapter.getType() === 'fastify') {
       const fastify = adapter.getInstance<{
         addHook(name: 'onRequest', hook: (request: never, reply: never, done: () => void) => void): unknown;

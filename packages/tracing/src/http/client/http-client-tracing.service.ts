@@ -23,15 +23,21 @@ function axiosOf(instance: unknown): AxiosLike | undefined {
 @Injectable()
 export class HttpClientTracing implements OnApplicationBootstrap, OnApplicationShutdown {
   private fetchTracing: FetchTracing | undefined;
+  private isEnabled: () => boolean = () => true;
 
   constructor(
     @Inject(HTTP_TRACING_OPTIONS) private readonly options: ResolvedHttpOptions | undefined,
     private readonly discovery: DiscoveryService,
   ) {}
 
+  /** Trace outgoing calls only while `isEnabled()` says so at bootstrap (one TracingModule per application does). */
+  enabledWhen(isEnabled: () => boolean): void {
+    this.isEnabled = isEnabled;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const client = this.options?.client;
-    if (!client) return;
+    if (!client || !this.isEnabled()) return;
     if (client.fetch)
       this.fetchTracing = await enableFetchTracing(this.options.correlationHeader, client.isIgnoredHost);
     if (!client.axios) return;

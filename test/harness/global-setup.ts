@@ -16,6 +16,7 @@ const SERVICES = [
   'sample-services/essay-lifecycle-service',
   'sample-services/spellchecker-service',
   'test/fixtures/otel-setups',
+  'test/commonjs/fixture',
 ];
 const MAX_REPORTED_OUTPUT = 4000;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
-import { RPCType, getRPCMetadata } from '@opentelemetry/core';
+import { RPCType, getRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AttributeNames } from '../attribute-names.js';
@@ -82,10 +82,10 @@ export class ServerSpanMiddleware implements NestMiddleware {
     const mark = url.indexOf('?');
     const path = mark < 0 ? url : url.slice(0, mark);
     const options = this.options;
-    if (options.isIgnoredPath(path)) return next();
+    if (options.isIgnoredPath(path)) return untraced(next);
     const method = serverMethod(request.method);
     const found = this.routes.find(method, path);
-    if (found?.noTrace) return next();
+    if (found?.noTrace) return untraced(next);
     const route = routeHint ?? found?.template;
 
     const headers = request.headers;
@@ -131,6 +131,15 @@ export class ServerSpanMiddleware implements NestMiddleware {
     if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, state.span);
     context.with(serverRequestContext(parent, state.span, correlationId), next);
   }
+}
+
+/**
+ * An ignored path or a `@NoTrace()` route makes no span at all: not the SERVER span, and nothing the
+ * handler calls (`@Traced` methods, outgoing calls, statements), which would otherwise start traces
+ * of their own. The rest of the pipeline runs with tracing suppressed.
+ */
+function untraced(next: (error?: unknown) => void): void {
+  context.with(suppressTracing(context.active()), next);
 }
 
 function writeTraceHeader(response: ServerResponse, header: 'traceparent' | 'x-trace-id', span: Span): void {

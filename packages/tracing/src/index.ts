@@ -45,4 +45,6 @@ export { reportTelemetryFault } from './utils/report-telemetry-fault.js';
 export { OWN_SPAN_WRAPPER } from './tracing.constants.js';
 export { defaultErrorClassifier } from './runtime/default-error-classifier.js';
 export { startTracing } from './sdk/tracing-lifecycle.js';
+export { getSpanLoss } from './sdk/span-loss.js';
+export type { SpanLoss } from './sdk/span-loss.js';
 export { defaultSpanNamePrefix } from './sdk/resolve-options.js';

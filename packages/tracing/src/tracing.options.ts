@@ -34,11 +34,15 @@ export interface SamplingOptions {
 
 /** Batch processor tuning; the queue is bounded so a slow backend cannot exhaust memory. */
 export interface BatchOptions {
-  /** Default: `2048` spans; spans past it are dropped and counted by OpenTelemetry. */
+  /**
+   * Spans waiting for export; a span ended while it is full is dropped, counted (`getSpanLoss()`) and
+   * reported at WARN. Size it for the largest burst: spans ended per second at peak times the time an
+   * export takes. Default: `8192` (`OTEL_BSP_MAX_QUEUE_SIZE`; OpenTelemetry's own default is 2048).
+   */
   maxQueueSize?: number;
-  /** Default: `512`. */
+  /** Default: `512` (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). */
   maxExportBatchSize?: number;
-  /** Default: `5000` ms. */
+  /** Default: `1000` ms (`OTEL_BSP_SCHEDULE_DELAY`; OpenTelemetry's own default is 5000). */
   scheduledDelayMillis?: number;
   /** Default: `30000` ms. */
   exportTimeoutMillis?: number;

@@ -69,6 +69,11 @@ describe('resolveTracingOptions', () => {
       { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BSP_MAX_QUEUE_SIZE: '99', OTEL_BSP_EXPORT_TIMEOUT: '2000' },
     );
     expect(resolved.batch).toEqual({ maxQueueSize: 10, scheduledDelayMillis: 100, exportTimeoutMillis: 2000 });
+    // room for bursts by default: 8192 spans and a 1 s delay, where OpenTelemetry has 2048 and 5 s
+    expect(resolveTracingOptions({ serviceName: 's' }, {}).batch).toEqual({
+      maxQueueSize: 8192,
+      scheduledDelayMillis: 1000,
+    });
     expect(() => resolveTracingOptions({ serviceName: 's' }, { OTEL_BSP_SCHEDULE_DELAY: 'soon' })).toThrow(
       /OTEL_BSP_SCHEDULE_DELAY=soon/,
     );

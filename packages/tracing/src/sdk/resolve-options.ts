@@ -94,7 +94,17 @@ const BATCH_ENV: Array<[keyof BatchOptions, string]> = [
   ['exportTimeoutMillis', 'OTEL_BSP_EXPORT_TIMEOUT'],
 ];
 
-/** Batch options: explicit values, else the standard `OTEL_BSP_*` variables, else OpenTelemetry's defaults. */
+/**
+ * Room for bursts: a Nest service that ends a few thousand spans at once (a batch job, a fan-out)
+ * keeps them, where OpenTelemetry's 2 048 spans and 5 s would drop the rest. A queued span holds a
+ * few kB, so the full queue is tens of MB at most.
+ */
+export const DEFAULT_BATCH: Readonly<Required<Pick<BatchOptions, 'maxQueueSize' | 'scheduledDelayMillis'>>> = {
+  maxQueueSize: 8192,
+  scheduledDelayMillis: 1000,
+};
+
+/** Batch options: explicit values, else the standard `OTEL_BSP_*` variables, else `DEFAULT_BATCH` and OpenTelemetry's defaults. */
 function resolveBatch(batch: BatchOptions | undefined, env: Env): BatchOptions {
   const resolved: BatchOptions = { ...batch };
   for (const [field, variable] of BATCH_ENV) {
@@ -109,6 +119,8 @@ function resolveBatch(batch: BatchOptions | undefined, env: Env): BatchOptions {
     }
     resolved[field] = value;
   }
+  resolved.maxQueueSize ??= DEFAULT_BATCH.maxQueueSize;
+  resolved.scheduledDelayMillis ??= DEFAULT_BATCH.scheduledDelayMillis;
   return resolved;
 }
 

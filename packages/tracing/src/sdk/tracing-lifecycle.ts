@@ -13,6 +13,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import { createSpanProcessors } from './create-exporters.js';
 import { registerGlobals, registeredTracerProvider, unregisterGlobals } from './global-registration.js';
 import { buildPropagator } from './propagators.js';
+import { spanLoss } from './span-loss.js';
 import type { Registration } from './global-registration.js';
 import { resolveTracingOptions } from './resolve-options.js';
 import type { ResolvedTracingOptions } from './resolve-options.js';
@@ -115,6 +116,8 @@ async function shutDown(state: SdkState): Promise<void> {
   const work = state.owned ? state.provider.shutdown?.() : state.provider.forceFlush?.();
   await withinTimeout(work, state.shutdownTimeoutMillis);
   if (state.owned) unregisterGlobals(state.registration);
+  // what the last flush could not deliver, or the queue dropped since the last report
+  spanLoss.report(true);
 }
 
 async function acquire(options: TracingModuleOptions, adoptable: boolean): Promise<TracingLease> {

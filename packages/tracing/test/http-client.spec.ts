@@ -11,6 +11,9 @@ import type { HttpTracingOptions } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { HeaderRecorder } from './fixtures/header-recorder.js';
 
+/** Starting or stopping the header recorder and the Nest app: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 @Injectable()
 class ContentClient {
   constructor(readonly http: HttpService) {}
@@ -39,11 +42,11 @@ describe('outgoing HTTP calls', () => {
   beforeAll(async () => {
     recorder = await new HeaderRecorder().start();
     ({ app, spans, axios } = await startApp({ client: { ignoreHosts: ['localhost'] } }));
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await app.close();
     await recorder.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
   beforeEach(() => {
     spans.reset();
     recorder.received.length = 0;

@@ -8,6 +8,9 @@ import { NoTrace } from '@huleedu/nest-tracing';
 import type { SamplingOptions } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 
+/** Starting or closing the Nest app and its HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 @Controller('reports')
 class ReportsController {
   @Get(':id')
@@ -48,8 +51,8 @@ describe('routes mounted through RouterModule', () => {
 
   beforeAll(async () => {
     routed = await startRoutedApp();
-  });
-  afterAll(async () => routed.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => routed.app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => routed.spans.reset());
 
   it('names the SERVER span after the full template, module path included, from the start', async () => {
@@ -76,8 +79,8 @@ describe('per-route sampling under RouterModule paths', () => {
 
   beforeAll(async () => {
     routed = await startRoutedApp({ rules: { 'GET /api/admin/reports/:id': 0 } });
-  });
-  afterAll(async () => routed.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => routed.app.close(), HOOK_TIMEOUT_MS);
 
   it('applies a rule on the full template when the span starts', async () => {
     const response = await fetch(`${routed.url}/api/admin/reports/9`);

@@ -5,6 +5,9 @@ import { ServerSpanMiddleware } from '../src/http/server-span.middleware.js';
 import { startHttpApp } from './fixtures/http-app.js';
 import type { Adapter, HttpTestApp } from './fixtures/http-app.js';
 
+/** Starting or closing the Nest app and its HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
 
@@ -16,8 +19,8 @@ describe.each<Adapter>(['express', 'fastify'])('HTTP server spans (%s)', (adapte
       captureRequestHeaders: ['x-request-id'],
       captureResponseHeaders: ['content-type'],
     });
-  });
-  afterAll(async () => http.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => http.app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => http.spans.reset());
 
   const serverSpans = (): ReadableSpan[] => http.spans.find({ kind: SpanKind.SERVER });

@@ -5,6 +5,9 @@ import { createRequire } from 'node:module';
 import { startHttpApp } from './fixtures/http-app.js';
 import type { Adapter, HttpTestApp } from './fixtures/http-app.js';
 
+/** Starting or closing the Nest app and its HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 // In a service, instrumentation-http patches node:http through a require/import hook when an
 // instrumentation.ts is preloaded. Jest loads modules itself, so the hook never fires here: apply the
 // same patch function the hook would call, to the real node:http module, as the preload would.
@@ -20,8 +23,8 @@ describe.each<Adapter>(['express', 'fastify'])('with @opentelemetry/instrumentat
   beforeAll(async () => {
     http = await startHttpApp(adapter);
     instrumentation.setTracerProvider(trace.getTracerProvider());
-  });
-  afterAll(async () => http.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => http.app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => http.spans.reset());
 
   it('is really patching node:http', () => {

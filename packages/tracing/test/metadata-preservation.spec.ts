@@ -10,6 +10,9 @@ import { Traced } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { freePort } from './fixtures/free-port.js';
 
+/** Starting or closing the HTTP app, its TCP microservice and the TCP client: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 const ROLES = 'roles';
 const API_OPERATION = 'swagger/apiOperation';
 
@@ -81,12 +84,12 @@ describe('@Traced keeps Nest metadata whatever the decorator order', () => {
     client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
     await client.connect();
     spans = app.get(TestSpans);
-  });
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await client.close();
     await app.close();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

@@ -7,15 +7,23 @@ import { freePort } from './fixtures/free-port.js';
 import { TracedWorker, WorkerModule } from './fixtures/traced-worker.js';
 
 const savedEnv = { ...process.env };
+/** Starting or stopping the in-process OTLP receiver (an HTTP server): far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+/**
+ * How long shutdown may take to flush the spans to the receiver: the export is HTTP to this process, so
+ * a loaded machine can need more than a second. `close()` returns as soon as the flush is done.
+ */
+const FLUSH_TIMEOUT_MS = 10_000;
 
-async function runApp(): Promise<number> {
+/** Run the app once; `shutdownTimeoutMillis` bounds the export at shutdown. */
+async function runApp(shutdownTimeoutMillis = FLUSH_TIMEOUT_MS): Promise<number> {
   @Module({
     imports: [
       TracingModule.forRoot({
         serviceName: 'file-service',
         serviceVersion: '2.0.0',
         exporter: 'otlp',
-        shutdownTimeoutMillis: 500,
+        shutdownTimeoutMillis,
       }),
       WorkerModule,
     ],
@@ -43,11 +51,11 @@ describe("exporter: 'otlp'", () => {
     receiver = await new OtlpTraceReceiver().start();
     delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  });
+  }, HOOK_TIMEOUT_MS);
   afterEach(async () => {
     process.env = { ...savedEnv };
     await receiver.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('exports OTLP/HTTP protobuf to OTEL_EXPORTER_OTLP_ENDPOINT, flushed at shutdown', async () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
@@ -71,17 +79,18 @@ describe("exporter: 'otlp'", () => {
     expect(validate.events.map((event) => event.attributes['exception.type'])).toEqual(['TypeError']);
     expect(work.resource).toMatchObject({ 'service.name': 'file-service', 'service.version': '2.0.0' });
     expect(work.scope).toEqual({ name: '@huleedu/nest-tracing', version: '0.1.0' });
-  });
+  }, 30_000); // the flush budget, then the receiver's 10 s wait
 
   it('honours OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', async () => {
     process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${receiver.endpoint}/v1/traces`;
     await runApp();
     await expect(receiver.waitFor(3)).resolves.toHaveLength(3);
-  });
+  }, 30_000); // the flush budget, then the receiver's 10 s wait
 
   it('keeps the business result when the backend is unreachable', async () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${await freePort()}`;
-    await expect(runApp()).resolves.toBe(42);
+    // nothing to wait for: a short flush budget keeps the failed export from holding shutdown up
+    await expect(runApp(500)).resolves.toBe(42);
     expect(receiver.requests).toBe(0);
   });
 });

@@ -4,6 +4,9 @@ import { injectTraceContext, traceOperation, withCorrelationId } from '@huleedu/
 import { startHttpApp } from './fixtures/http-app.js';
 import type { HttpTestApp } from './fixtures/http-app.js';
 
+/** Starting or closing the Nest app and its HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
 
@@ -13,8 +16,8 @@ describe('propagators: tracecontext, baggage and b3multi', () => {
 
   beforeAll(async () => {
     http = await startHttpApp('express', {}, undefined, ['tracecontext', 'baggage', 'b3multi']);
-  });
-  afterAll(async () => http.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => http.app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => http.spans.reset());
 
   async function serverSpanFor(headers: Record<string, string>) {

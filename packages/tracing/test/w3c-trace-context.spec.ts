@@ -4,6 +4,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startHttpApp } from './fixtures/http-app.js';
 import type { HttpTestApp } from './fixtures/http-app.js';
 
+/** Starting or closing the Nest app and its HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 const T = '4bf92f3577b34da6a3ce929d0e0e4736';
 const P = '00f067aa0ba902b7';
 const VALID = `00-${T}-${P}-01`;
@@ -44,8 +47,8 @@ describe('W3C trace-context conformance over HTTP', () => {
 
   beforeAll(async () => {
     http = await startHttpApp('express');
-  });
-  afterAll(async () => http.app.close());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => http.app.close(), HOOK_TIMEOUT_MS);
   beforeEach(() => http.spans.reset());
 
   async function serverSpanFor(headers: Record<string, string> | Array<[string, string]>): Promise<ReadableSpan> {

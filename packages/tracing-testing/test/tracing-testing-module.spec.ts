@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { Traced, TracingModule } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 
+/** Starting or closing the stand-in OTLP collector (an HTTP server): far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 @Injectable()
 class ClassService {
   @Traced()
@@ -42,11 +45,11 @@ describe('TracingTestingModule', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     process.env = savedEnv;
     await new Promise((resolve) => collector.close(resolve));
-  });
+  }, HOOK_TIMEOUT_MS);
   afterEach(() => expect(otlpRequests).toBe(0));
 
   async function compile(

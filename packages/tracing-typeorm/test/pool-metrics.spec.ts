@@ -8,6 +8,9 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { traceDataSource } from '@huleedu/nest-tracing-typeorm';
 
+/** Connecting the data source to PostgreSQL (pool of two), or closing it: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A reader the spec collects from on demand (an in-memory metric reader). */
@@ -40,13 +43,13 @@ describe('connection pool metrics and wait time', () => {
       meterProvider,
     });
     await dataSource.initialize();
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await dataSource?.destroy();
     await meterProvider.shutdown();
     await moduleRef?.close();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('reports pool size, state and waiting requests, and the wait on the statements that waited', async () => {
     await traceOperation('content.batch', () =>

@@ -12,7 +12,12 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { traceDataSource } from '@huleedu/nest-tracing-typeorm';
 import type { SampleDatabase } from '@huleedu/sample-database';
-import { OPEN_TIMEOUT_MS, closeSpecDatabase, connectionOf, databaseBackends } from './support/database-backends.js';
+import {
+  DATABASE_HOOK_TIMEOUT_MS,
+  closeSpecDatabase,
+  connectionOf,
+  databaseBackends,
+} from './support/database-backends.js';
 
 /**
  * The package's peer range is `^0.3.18 || ^1.0.0`; the other specs run on TypeORM 1.x, this one on
@@ -64,9 +69,9 @@ describe.each(databaseBackends)(`TypeORM ${VERSION_03} on $name`, (backend) => {
     // traced before initialize(): the subscriber goes in through the data source's `subscribers` option
     traceDataSource(dataSource as unknown as DataSource, { operationSpans: true });
     await dataSource.initialize();
-  }, OPEN_TIMEOUT_MS);
+  }, DATABASE_HOOK_TIMEOUT_MS);
 
-  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }));
+  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }), DATABASE_HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

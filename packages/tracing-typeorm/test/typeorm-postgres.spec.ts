@@ -11,7 +11,7 @@ import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TypeOrmTracingModule, traceDataSource } from '@huleedu/nest-tracing-typeorm';
 import type { SampleDatabase } from '@huleedu/sample-database';
 import {
-  OPEN_TIMEOUT_MS,
+  DATABASE_HOOK_TIMEOUT_MS,
   closeSpecDatabase,
   connectionOf,
   databaseBackends as backends,
@@ -60,7 +60,7 @@ describe.each(backends)('TypeORM query and transaction spans on $name', (backend
     await moduleRef.init();
     spans = moduleRef.get(TestSpans);
     dataSource = moduleRef.get(getDataSourceToken());
-  }, OPEN_TIMEOUT_MS);
+  }, DATABASE_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     try {
@@ -69,7 +69,7 @@ describe.each(backends)('TypeORM query and transaction spans on $name', (backend
     } finally {
       await database?.stop();
     }
-  });
+  }, DATABASE_HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 
@@ -224,9 +224,9 @@ describe.each(backends)('traceDataSource options on $name', (backend) => {
       operationSpans: true,
     });
     await dataSource.initialize();
-  }, OPEN_TIMEOUT_MS);
+  }, DATABASE_HOOK_TIMEOUT_MS);
 
-  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }));
+  afterAll(() => closeSpecDatabase({ dataSource, table: TABLE, moduleRef, database }), DATABASE_HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

@@ -9,6 +9,9 @@ import { traceOperation } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { traceDataSource } from '@huleedu/nest-tracing-typeorm';
 
+/** Connecting the two data sources to PostgreSQL, or closing them: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 describe('with @opentelemetry/instrumentation-pg active', () => {
@@ -44,12 +47,12 @@ describe('with @opentelemetry/instrumentation-pg active', () => {
       await dataSource.initialize();
       dataSources.push(dataSource);
     }
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     for (const dataSource of dataSources) await dataSource.destroy();
     await moduleRef?.close();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

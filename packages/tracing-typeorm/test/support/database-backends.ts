@@ -24,8 +24,11 @@ export const databaseBackends: readonly DatabaseBackend[] = [
   { name: 'embedded PGlite', open: () => openSampleDatabase({ forceEmbedded: true }) },
 ];
 
-/** PGlite's WebAssembly start-up takes a few seconds. */
-export const OPEN_TIMEOUT_MS = 60_000;
+/**
+ * The timeout of the hooks that open and close a suite's database: PGlite's WebAssembly start-up takes a
+ * few seconds, closing drops a table, a pool and perhaps PGlite; ample even on a loaded 2-core CI machine.
+ */
+export const DATABASE_HOOK_TIMEOUT_MS = 60_000;
 
 /** What the spans should say about the connection: read from the URL, as the tracing package does. */
 export function connectionOf(database: SampleDatabase): { namespace: string; address: string; port: number } {

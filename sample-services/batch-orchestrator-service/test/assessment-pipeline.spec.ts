@@ -27,6 +27,9 @@ import {
 import type { BatchRegisteredData } from '../src/batch/batch.events.js';
 import { batchOrchestratorMicroserviceOptions } from '../src/kafka/kafka.config.js';
 
+/** Starting or stopping the Kafka test broker, the three Nest microservices and the submitter: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const SUBMITTER = Symbol('SUBMITTER');
 const JUDGEMENT_TOPIC = 'llm.judgement.requested';
 const TOPICS = [
@@ -90,7 +93,7 @@ describe('the assessment side: batch orchestrator, CJ assessment and LLM provide
     await Promise.all(apps.map((app) => app.listen()));
     submitter = modules[2].get(SUBMITTER);
     spans = modules[2].get(TestSpans);
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await submitter?.close();
@@ -99,7 +102,7 @@ describe('the assessment side: batch orchestrator, CJ assessment and LLM provide
     await broker?.stop();
     if (savedBrokers === undefined) delete process.env.KAFKA_BROKERS;
     else process.env.KAFKA_BROKERS = savedBrokers;
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   it('follows one batch in one trace: fan-out, every assessment with its judgements, and the fan-in', async () => {
     await withCorrelationId('corr-pipeline', () =>

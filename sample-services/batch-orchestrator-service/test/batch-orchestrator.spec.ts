@@ -34,6 +34,9 @@ import type {
 } from '../src/batch/batch.events.js';
 import { batchOrchestratorMicroserviceOptions } from '../src/kafka/kafka.config.js';
 
+/** Starting or stopping the Kafka test broker, the Nest microservice, the submitter and the two stand-in consumer groups: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const SUBMITTER = Symbol('SUBMITTER');
 const TOPICS = [BATCH_REGISTERED_TOPIC, ASSESSMENT_REQUESTED_TOPIC, ASSESSMENT_COMPLETED_TOPIC, BATCH_COMPLETED_TOPIC];
 
@@ -125,7 +128,7 @@ describe('batch-orchestrator-service on a Kafka broker', () => {
         resolveBatchCompleted(JSON.parse(message.value!.toString()) as EventEnvelope<BatchCompletedData>);
       },
     });
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await assessor?.disconnect();
@@ -137,7 +140,7 @@ describe('batch-orchestrator-service on a Kafka broker', () => {
     await broker?.stop();
     if (savedBrokers === undefined) delete process.env.KAFKA_BROKERS;
     else process.env.KAFKA_BROKERS = savedBrokers;
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

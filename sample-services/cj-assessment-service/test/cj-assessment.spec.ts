@@ -25,6 +25,9 @@ import { cjAssessmentMicroserviceOptions } from '../src/kafka/kafka.config.js';
 import { JUDGEMENT_REQUESTED_TOPIC } from '../src/llm/judgement.contract.js';
 import type { Judgement, JudgementRequest } from '../src/llm/judgement.contract.js';
 
+/** Starting or stopping the Kafka test broker, both Nest microservices, the requester and two consumer groups: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const REQUESTER = Symbol('REQUESTER');
 const QUEUED_TOPIC = 'llm.judgement.queued';
 const CALLBACK_TOPIC = 'llm.judgement.completed';
@@ -118,7 +121,7 @@ describe('cj-assessment-service with the llm-provider-service, on a Kafka broker
       consumers.push(await tracedConsumer(kafka, topic, (envelope) => received.get(topic)!.push(envelope)));
     }
     spans = cjModule.get(TestSpans);
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await Promise.all(consumers.map((consumer) => consumer.disconnect()));
@@ -135,7 +138,7 @@ describe('cj-assessment-service with the llm-provider-service, on a Kafka broker
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

@@ -16,6 +16,10 @@ import { AppModule } from '../src/app.module.js';
  */
 const INSTRUCTOR = `instructor-${randomUUID()}`;
 const ENROLMENT_SPAN = 'class.create.student_enrollment';
+/** Booting the service on its database (the embedded one starts PGlite) or closing it, on a loaded 2-core CI machine too. */
+const HOOK_TIMEOUT_MS = 60_000;
+/** How long `afterEach` waits for a request's SERVER span to end after its response arrived: ample on a loaded machine. */
+const SPAN_SETTLE_MS = 10_000;
 
 interface Exchange {
   status: number;
@@ -92,7 +96,7 @@ beforeAll(async () => {
   baseUrl = await app.getUrl();
   spans = app.get(TestSpans);
   dataSource = app.get(DataSource);
-}, 60_000);
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   if (dataSource?.isInitialized) {
@@ -101,15 +105,15 @@ afterAll(async () => {
     if (studentIds.length > 0) await dataSource.query('DELETE FROM students WHERE id = ANY($1::uuid[])', [studentIds]);
   }
   await app?.close();
-});
+}, HOOK_TIMEOUT_MS);
 
 beforeEach(() => spans.reset());
 
 afterEach(async () => {
   // A request's SERVER span may end just after its response reached the client.
-  await spans.waitFor(() => spans.open().length === 0, 1000).catch(() => undefined);
+  await spans.waitFor(() => spans.open().length === 0, SPAN_SETTLE_MS).catch(() => undefined);
   spans.assertLifecycle();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe('GET /health', () => {
   it('answers ok, and no span is about it', async () => {

@@ -11,9 +11,15 @@ import { ClassesModule } from '../src/classes/classes.module.js';
 import { ClassesService } from '../src/classes/classes.service.js';
 import { DatabaseModule } from '../src/database/database.module.js';
 
-/** Whether a PostgreSQL server answers at `url`. */
+/** Closing the module stops PGlite (when a test failed before it did): ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
+/**
+ * Whether a PostgreSQL server answers at `url`. A stopped one refuses at once; a running PGlite shares
+ * this process's event loop, so on a loaded machine it may take seconds to accept.
+ */
 async function accepts(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -30,7 +36,7 @@ describe('DatabaseModule on the embedded database', () => {
   afterEach(async () => {
     await moduleRef?.close();
     moduleRef = undefined;
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('serves the service from PGlite on loopback, and stops it when the application shuts down', async () => {
     moduleRef = await Test.createTestingModule({

@@ -24,6 +24,9 @@ import {
 } from '../src/judgement/judgement.types.js';
 import type { Judgement, JudgementRequest } from '../src/judgement/judgement.types.js';
 
+/** Starting or stopping the Kafka test broker, the Nest microservice and the requester (a consumer group): ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const REQUESTER = Symbol('REQUESTER');
 const TOPICS = [
   JUDGEMENT_REQUESTED_TOPIC,
@@ -102,7 +105,7 @@ describe('llm-provider-service on a Kafka broker', () => {
     requester.subscribeToResponseOf(JUDGEMENT_REQUESTED_TOPIC);
     await requester.connect();
     spans = moduleRef.get(TestSpans);
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await requester?.close();
@@ -116,7 +119,7 @@ describe('llm-provider-service on a Kafka broker', () => {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 
@@ -217,5 +220,5 @@ describe('llm-provider-service on a Kafka broker', () => {
       data: { pair_id: queued.pair_id, reason: 'tiebreak', model: 'stand-in-length-v1' },
     });
     spans.assertLifecycle();
-  }, 20_000);
+  }, 45_000); // two bounded waits of 15 s (the spans, then a fresh consumer group's message) and the group's join
 });

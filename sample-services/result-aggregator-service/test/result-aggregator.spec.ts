@@ -30,6 +30,9 @@ import type {
   SpellcheckCompletedData,
 } from '../src/results/result.events.js';
 
+/** Starting or stopping the Kafka test broker, the Nest microservice and its database, and a consumer group: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const TOPICS = [
   BATCH_REGISTERED_TOPIC,
   SPELLCHECK_COMPLETED_TOPIC,
@@ -88,7 +91,7 @@ describe('result-aggregator-service on a Kafka broker and PostgreSQL', () => {
         resolveReport(JSON.parse(message.value!.toString()) as EventEnvelope<BatchReportData>);
       },
     });
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await reports?.disconnect();
@@ -101,7 +104,7 @@ describe('result-aggregator-service on a Kafka broker and PostgreSQL', () => {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   /** Publish one event as its producing service would: a root span and a traced PRODUCER span. */
   function publish(service: string, topic: string, key: string, data: unknown): Promise<unknown> {

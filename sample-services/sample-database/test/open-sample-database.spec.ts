@@ -7,6 +7,9 @@ import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { openSampleDatabase } from '@huleedu/sample-database';
 import type { SampleDatabase } from '@huleedu/sample-database';
 
+/** Starting or stopping PGlite and a TypeORM pool on it: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 @Entity({ name: 'essays' })
 class Essay {
   @PrimaryGeneratedColumn('uuid')
@@ -88,7 +91,7 @@ describe('the embedded database with TypeORM and a pg pool', () => {
       logging: false,
     });
     await dataSource.initialize();
-  }, 60_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     try {
@@ -96,7 +99,7 @@ describe('the embedded database with TypeORM and a pg pool', () => {
     } finally {
       await database?.stop();
     }
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('synchronizes an entity, inserts and selects', async () => {
     const essays = dataSource.getRepository(Essay);

@@ -15,6 +15,10 @@ const ESSAY = {
 };
 const STORED = { contentId: 'content-1', contentType: 'text/markdown', size: 38, text: ESSAY.text };
 const TEACHER = { authorization: 'Bearer teacher-token' };
+/** Starting or closing the upstream stand-in and the gateway's HTTP server: far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
+/** How long `afterEach` waits for a request's spans to end after its response arrived: ample on a loaded machine. */
+const SPAN_SETTLE_MS = 10_000;
 
 interface Exchange {
   status: number;
@@ -108,7 +112,7 @@ beforeAll(async () => {
   await app.listen(0, '127.0.0.1');
   gatewayUrl = await app.getUrl();
   spans = app.get(TestSpans);
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await app.close();
@@ -120,7 +124,7 @@ afterAll(async () => {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
-});
+}, HOOK_TIMEOUT_MS);
 
 beforeEach(() => {
   spans.reset();
@@ -130,9 +134,9 @@ beforeEach(() => {
 
 afterEach(async () => {
   // A request's own span may end just after its response reached the client.
-  await spans.waitFor(() => spans.open().length === 0, 1000).catch(() => undefined);
+  await spans.waitFor(() => spans.open().length === 0, SPAN_SETTLE_MS).catch(() => undefined);
   spans.assertLifecycle();
-});
+}, HOOK_TIMEOUT_MS);
 
 describe('GET /health', () => {
   it('answers without authentication, and no span is about it', async () => {

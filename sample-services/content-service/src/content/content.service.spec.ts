@@ -13,8 +13,8 @@ import { ContentService } from './content.service.js';
 
 const PLAIN = 'My summer holiday was quiet. We read books by the river.';
 const MARKDOWN = '# My summer holiday\n\nWe read **many** books:\n\n- by the river\n- in the library';
-/** Opening the embedded database (no `DATABASE_URL`) takes a few seconds. */
-const BOOT_TIMEOUT_MS = 30_000;
+/** Opening the embedded database (no `DATABASE_URL`) takes a few seconds, closing stops it: ample on a loaded 2-core CI machine. */
+const BOOT_TIMEOUT_MS = 60_000;
 
 /**
  * The application (`AppModule`: the content module, the database, statement spans) on a real
@@ -42,7 +42,7 @@ describe('ContentService', () => {
 
   afterAll(async () => {
     await moduleRef?.close();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 
@@ -151,7 +151,7 @@ describe('ContentController', () => {
 
   afterAll(async () => {
     await moduleRef?.close();
-  });
+  }, BOOT_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

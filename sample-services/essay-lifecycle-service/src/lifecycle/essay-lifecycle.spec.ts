@@ -26,6 +26,9 @@ import { EssayLifecycleModule } from './essay-lifecycle.module.js';
 import { EssayLifecycleService } from './essay-lifecycle.service.js';
 import { InvalidTransitionError } from './invalid-transition.error.js';
 
+/** Starting or stopping the Kafka test broker, the Nest microservice and its database, the producer and a topic reader: ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const transitionTo = (state: string) => (spans: readonly ReadableSpan[]) =>
   spans.some((span) => span.name === 'essay_lifecycle.transition' && span.attributes['essay.state.to'] === state);
 
@@ -64,7 +67,7 @@ describe('essay lifecycle service on a Kafka broker', () => {
     producer = traceKafkaProducer(kafka.producer());
     await producer.connect();
     requests = await readKafkaTopic(kafka, EssayTopics.SPELLCHECK_REQUESTED, 'lifecycle-spec-spellchecker');
-  }, 60_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await requests?.stop();
@@ -78,7 +81,7 @@ describe('essay lifecycle service on a Kafka broker', () => {
     await broker?.stop();
     if (savedBrokers === undefined) delete process.env.KAFKA_BROKERS;
     else process.env.KAFKA_BROKERS = savedBrokers;
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   /** Publish `data` as an envelope on `topic`, keyed by the essay id, in a test span under a correlation id. */
   const publish = (topic: string, essayId: string, data: unknown): Promise<unknown> =>
@@ -159,7 +162,7 @@ describe('essay lifecycle service on a Kafka broker', () => {
     expect(readsByTheTest).toHaveLength(2);
     expect(new Set(spans.all().map((span) => span.spanContext().traceId)).size).toBe(2 + readsByTheTest.length);
     spans.assertLifecycle();
-  }, 30_000);
+  }, 45_000); // bounded waits of 15 s (the request message) and twice 10 s (the spans)
 
   it('fails the transition span, and acknowledges the message, for a spellcheck result of an unknown essay', async () => {
     spans.reset();

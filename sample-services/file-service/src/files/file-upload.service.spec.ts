@@ -24,6 +24,8 @@ const ESSAY: FileUploadRequest = {
   text: '  My summer   holiday\r\nwas\tquiet.\n\n\n\nWe read books.  ',
 };
 const EXTRACTED = 'My summer holiday\nwas quiet.\n\nWe read books.';
+/** Starting or closing the content service stand-in (an HTTP server): far more than it takes, even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 30_000;
 
 interface ReceivedRequest {
   method: string;
@@ -68,13 +70,13 @@ let spans: TestSpans;
 
 beforeAll(async () => {
   process.env.CONTENT_SERVICE_URL = await standIn.start();
-});
+}, HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await standIn.stop();
   if (savedContentServiceUrl === undefined) delete process.env.CONTENT_SERVICE_URL;
   else process.env.CONTENT_SERVICE_URL = savedContentServiceUrl;
-});
+}, HOOK_TIMEOUT_MS);
 
 beforeEach(() => {
   standIn.requests.length = 0;

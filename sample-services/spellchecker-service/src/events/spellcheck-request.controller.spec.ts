@@ -20,6 +20,11 @@ import { SpellcheckEventsModule } from './spellcheck-events.module.js';
 import { SPELLCHECK_COMPLETED_TOPIC, SPELLCHECK_REQUESTED_TOPIC } from './spellcheck-events.js';
 import type { SpellcheckCompletedData } from './spellcheck-events.js';
 
+/** Starting or stopping the Kafka test broker, the Nest microservice, the producer and a topic reader (a consumer group): ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+/** The CONSUMER span ends just after its result was published: a broker round trip, on a loaded machine too. */
+const SPAN_WAIT_MS = 10_000;
+
 const CONSUME_SPAN = 'kafka.consume.spellcheck_request';
 
 describe('spellchecker on a Kafka broker', () => {
@@ -47,7 +52,7 @@ describe('spellchecker on a Kafka broker', () => {
     producer = traceKafkaProducer(kafka.producer());
     await producer.connect();
     results = await readKafkaTopic(kafka, SPELLCHECK_COMPLETED_TOPIC, 'spellchecker-spec-lifecycle');
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await results?.stop();
@@ -56,7 +61,7 @@ describe('spellchecker on a Kafka broker', () => {
     await broker?.stop();
     if (savedBrokers === undefined) delete process.env.KAFKA_BROKERS;
     else process.env.KAFKA_BROKERS = savedBrokers;
-  }, 15_000);
+  }, HOOK_TIMEOUT_MS);
 
   /** Request a spellcheck of `text` as the lifecycle service does, under a correlation id; the result's message. */
   async function requestSpellcheck(essayId: string, text: string): Promise<KafkaMessage> {
@@ -78,7 +83,7 @@ describe('spellchecker on a Kafka broker', () => {
 
   it('checks a requested essay in kafka.consume.spellcheck_request and publishes the counts, continuing the trace', async () => {
     const message = await requestSpellcheck('essay-1', 'Teh students read thier books.');
-    await spans.waitFor((all) => all.some((span) => span.name === CONSUME_SPAN), 5000);
+    await spans.waitFor((all) => all.some((span) => span.name === CONSUME_SPAN), SPAN_WAIT_MS);
 
     const envelope = JSON.parse(message.value!.toString()) as { data: SpellcheckCompletedData; correlation_id: string };
     expect(envelope.data).toEqual({ essay_id: 'essay-1', status: 'completed', word_count: 5, error_count: 2 });
@@ -109,7 +114,7 @@ describe('spellchecker on a Kafka broker', () => {
     spans.reset();
 
     const message = await requestSpellcheck('essay-2', ' ... ');
-    await spans.waitFor((all) => all.some((span) => span.name === CONSUME_SPAN), 5000);
+    await spans.waitFor((all) => all.some((span) => span.name === CONSUME_SPAN), SPAN_WAIT_MS);
 
     const envelope = JSON.parse(message.value!.toString()) as { data: SpellcheckCompletedData };
     expect(envelope.data).toEqual({ essay_id: 'essay-2', status: 'failed', error: 'EmptyEssayError' });

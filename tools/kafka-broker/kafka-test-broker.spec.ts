@@ -8,6 +8,8 @@ const REQUEST_TOPIC = 'essay.spellcheck.requested';
 const REPLY_TOPIC = `${REQUEST_TOPIC}.reply`;
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const RECEIVE_TIMEOUT_MS = 15_000;
+/** Starting mokapi (its own start-up timeout is 20 s) or stopping it (SIGKILL after 5 s): ample even on a loaded 2-core CI machine. */
+const HOOK_TIMEOUT_MS = 60_000;
 
 /**
  * Consume `topic` from the beginning as a member of `groupId` until the message with `key` arrives.
@@ -56,11 +58,11 @@ describe('startKafkaTestBroker', () => {
     beforeAll(async () => {
       broker = await startKafkaTestBroker({ topics: [REQUEST_TOPIC, REPLY_TOPIC] });
       kafka = new Kafka({ clientId: 'kafka-test-broker-spec', brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    }, 30_000);
+    }, HOOK_TIMEOUT_MS);
 
     afterAll(async () => {
       await broker?.stop();
-    }, 15_000);
+    }, HOOK_TIMEOUT_MS);
 
     it('delivers a produced message, with its key and string and Buffer headers, to a consumer group', async () => {
       const binaryHeader = Buffer.from([0x00, 0x01, 0xfe, 0xff]);

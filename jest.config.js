@@ -28,6 +28,11 @@ export default {
   // Builds the sample services the end-to-end suites run as processes (incremental: quick when built).
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/jest.setup.ts'],
+  // The default of every test and hook without its own timeout (5 s otherwise). Above the specs' bounded
+  // waits (TestSpans.waitFor's 5 s default, the 10-15 s broker waits), so those fail first and say what
+  // is missing; low enough that a hang still ends the run soon. Hooks that start or stop servers,
+  // brokers, databases or processes keep their own explicit timeout.
+  testTimeout: 30_000,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };

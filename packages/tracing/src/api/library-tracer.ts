@@ -1,4 +1,5 @@
-import { ProxyTracerProvider, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import { unwrapTracerProvider } from '../utils/unwrap-tracer-provider.js';
 import type { Tracer, TracerProvider } from '@opentelemetry/api';
 
 /**
@@ -12,7 +13,7 @@ export function libraryTracer(name: string, version?: string): () => Tracer {
   let cachedTracer: Tracer | undefined;
   return () => {
     const global = trace.getTracerProvider();
-    const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
+    const provider = unwrapTracerProvider(global);
     if (provider !== cachedProvider || !cachedTracer) {
       cachedProvider = provider;
       cachedTracer = provider.getTracer(name, version);

@@ -1,15 +1,15 @@
 import { ProxyTracerProvider, ROOT_CONTEXT, context, createContextKey, propagation, trace } from '@opentelemetry/api';
 import type { TextMapPropagator, TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { unwrapTracerProvider } from '../utils/unwrap-tracer-provider.js';
 
 const NO_PROVIDER = new ProxyTracerProvider().getDelegate();
 const PROBE = createContextKey('huleedu.nest-tracing.context-manager-probe');
 
 /** The tracer provider registered with the API by anyone, or undefined when there is none. */
 export function registeredTracerProvider(): TracerProvider | undefined {
-  const global = trace.getTracerProvider();
-  const delegate = global instanceof ProxyTracerProvider ? global.getDelegate() : global;
-  return delegate === NO_PROVIDER ? undefined : delegate;
+  const delegate = unwrapTracerProvider(trace.getTracerProvider());
+  return delegate === NO_PROVIDER || delegate.constructor?.name === 'NoopTracerProvider' ? undefined : delegate;
 }
 
 /** True when a context manager is registered (the no-op one never makes a context active). */

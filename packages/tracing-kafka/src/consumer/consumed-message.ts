@@ -6,7 +6,10 @@ export interface ConsumedMessage {
   readonly system: MessagingSystem;
   /** Topic, queue, subject or channel. */
   readonly destination: string;
-  /** Transport headers (Kafka headers, AMQP headers, NATS headers, MQTT user properties), if any. */
+  /**
+   * Transport headers (Kafka headers, AMQP headers, NATS headers, MQTT user properties), if any: a
+   * record, or undefined when the message has none or they are of another shape (null, a string, a Buffer).
+   */
   readonly headers: Record<string, unknown> | undefined;
   /** The decoded payload, where the envelope's `metadata` may be read. Undefined when not decoded. */
   readonly payload: unknown;

@@ -1,12 +1,16 @@
 import type { Attributes } from '@opentelemetry/api';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
+import { asCarrierRecord, readField } from './carrier-record.js';
 
-/** The parts of a kafkajs `KafkaMessage` this reads. */
+/**
+ * The parts of a kafkajs `KafkaMessage` this reads. kafkajs types `headers` as optional; hand-built
+ * and bridged messages may carry `null` or anything else, which counts as no headers.
+ */
 export interface KafkaMessageLike {
   key?: Buffer | string | null;
   value?: unknown;
-  headers?: Record<string, unknown>;
+  headers?: unknown;
   offset?: string;
 }
 
@@ -29,23 +33,30 @@ export interface KafkaContextLike {
   getPartition(): number;
 }
 
+// The guards below look at a handler's arguments, which may be any user payload (a Proxy, an object
+// whose getters throw): what cannot be read is not a Kafka message, and the handler is called as it is.
+
 export function isKafkaContext(value: unknown): value is KafkaContextLike {
-  const candidate = value as Partial<KafkaContextLike> | null | undefined;
   return (
-    typeof candidate?.getMessage === 'function' &&
-    typeof candidate.getTopic === 'function' &&
-    typeof candidate.getPartition === 'function'
+    typeof readField(value, 'getMessage') === 'function' &&
+    typeof readField(value, 'getTopic') === 'function' &&
+    typeof readField(value, 'getPartition') === 'function'
   );
 }
 
 export function isEachMessagePayload(value: unknown): value is EachMessagePayloadLike {
-  const candidate = value as Partial<EachMessagePayloadLike> | null | undefined;
-  return typeof candidate?.topic === 'string' && typeof candidate.message === 'object' && candidate.message !== null;
+  const message = readField(value, 'message');
+  return typeof readField(value, 'topic') === 'string' && typeof message === 'object' && message !== null;
 }
 
 export function isEachBatchPayload(value: unknown): value is EachBatchPayloadLike {
-  const candidate = value as Partial<EachBatchPayloadLike> | null | undefined;
-  return typeof candidate?.batch?.topic === 'string' && Array.isArray(candidate.batch.messages);
+  const batch = readField(value, 'batch');
+  try {
+    return typeof readField(batch, 'topic') === 'string' && Array.isArray(readField(batch, 'messages'));
+  } catch {
+    // Array.isArray throws on a revoked Proxy
+    return false;
+  }
 }
 
 function asText(value: unknown): string | undefined {
@@ -71,12 +82,12 @@ function decodeJsonObject(value: unknown): unknown {
 
 function kafkaAttributes(partition: number, message: KafkaMessageLike): Attributes {
   const attributes: Attributes = { [MessagingAttributes.DESTINATION_PARTITION_ID]: String(partition) };
-  const offset = Number(message.offset);
-  if (message.offset !== undefined && Number.isSafeInteger(offset))
-    attributes[MessagingAttributes.KAFKA_OFFSET] = offset;
-  const key = asText(message.key);
+  const rawOffset = readField(message, 'offset');
+  const offset = typeof rawOffset === 'string' || typeof rawOffset === 'number' ? Number(rawOffset) : Number.NaN;
+  if (Number.isSafeInteger(offset)) attributes[MessagingAttributes.KAFKA_OFFSET] = offset;
+  const key = asText(readField(message, 'key'));
   if (key !== undefined) attributes[MessagingAttributes.KAFKA_MESSAGE_KEY] = key;
-  if (message.value === null) attributes[MessagingAttributes.KAFKA_MESSAGE_TOMBSTONE] = true;
+  if (readField(message, 'value') === null) attributes[MessagingAttributes.KAFKA_MESSAGE_TOMBSTONE] = true;
   return attributes;
 }
 
@@ -98,7 +109,8 @@ class KafkaConsumedMessage implements ConsumedMessage {
     private readonly message: KafkaMessageLike,
     decoded: { payload: unknown } | undefined,
   ) {
-    this.headers = message.headers;
+    // anything but a record of headers (null, a string, an array, a Buffer) is no headers: a new trace
+    this.headers = asCarrierRecord(readField(message, 'headers'));
     this.attributes = kafkaAttributes(partition, message);
     this.decoded = decoded !== undefined;
     this.decodedPayload = decoded?.payload;
@@ -107,7 +119,7 @@ class KafkaConsumedMessage implements ConsumedMessage {
   get payload(): unknown {
     if (!this.decoded) {
       this.decoded = true;
-      this.decodedPayload = decodeJsonObject(this.message.value);
+      this.decodedPayload = decodeJsonObject(readField(this.message, 'value'));
     }
     return this.decodedPayload;
   }

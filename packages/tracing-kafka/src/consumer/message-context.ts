@@ -8,14 +8,11 @@ import {
   setCorrelationId,
 } from '@huleedu/nest-tracing';
 import type { ConsumedMessage } from './consumed-message.js';
+import { asCarrierRecord, readField } from './carrier-record.js';
 
 type Carrier = Record<string, unknown>;
 
 const CORRELATION_KEYS = ['correlation_id', 'correlationId', 'x-correlation-id'];
-
-function asRecord(value: unknown): Carrier | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Carrier) : undefined;
-}
 
 function correlationIn(carrier: Carrier | undefined): string | undefined {
   if (!carrier) return undefined;
@@ -32,7 +29,7 @@ function correlationIn(carrier: Carrier | undefined): string | undefined {
  * decodes it anyway.
  */
 function carriesTraceparent(headers: Carrier): boolean {
-  const raw = headers.traceparent;
+  const raw = readField(headers, 'traceparent');
   if (typeof raw === 'string' || raw instanceof Uint8Array) return true;
   return recordCarrierGetter.get(headers, 'traceparent') !== undefined;
 }
@@ -56,20 +53,37 @@ export interface MessageOrigin {
   readonly correlationId: string | undefined;
 }
 
+/** What a message without a readable context says about where it came from: nothing. */
+const UNKNOWN_ORIGIN: MessageOrigin = { context: ROOT_CONTEXT, spanContext: undefined, correlationId: undefined };
+
 /**
  * The producer's context of a message: from its headers when they carry a `traceparent`, else from
  * the envelope's `metadata` (when enabled). The correlation id comes from the headers, the
- * envelope's `metadata` or the envelope itself (`correlation_id`), in that order. Malformed values
- * are ignored: the consumer then starts a new trace. Never throws.
+ * envelope's `metadata` or the envelope itself (`correlation_id`), in that order. Malformed values,
+ * and headers or metadata of any other shape than a record (null, a string, an array, a Buffer), are
+ * ignored: the consumer then starts a new trace. Never throws.
  */
 export function messageOrigin(message: ConsumedMessage, envelopeMetadata: boolean): MessageOrigin {
-  const headers = message.headers;
+  try {
+    return readMessageOrigin(message, envelopeMetadata);
+  } catch (error) {
+    // what the readers above do not already contain (a payload or its metadata that throws on reading)
+    reportTelemetryFault('Kafka consumer (message origin)', 'Could not read where a message came from', error);
+    return UNKNOWN_ORIGIN;
+  }
+}
+
+function readMessageOrigin(message: ConsumedMessage, envelopeMetadata: boolean): MessageOrigin {
+  // a transport's ConsumedMessage has a record or undefined; checked again for any other ConsumedMessage
+  const headers = asCarrierRecord(message.headers);
   const headerParent = headers !== undefined && carriesTraceparent(headers);
   const headerCorrelation = correlationIn(headers);
   // the payload is decoded (raw kafkajs values parsed) only when the headers leave something to find
   const envelope =
-    envelopeMetadata && (!headerParent || headerCorrelation === undefined) ? asRecord(message.payload) : undefined;
-  const metadata = asRecord(envelope?.metadata);
+    envelopeMetadata && (!headerParent || headerCorrelation === undefined)
+      ? asCarrierRecord(message.payload)
+      : undefined;
+  const metadata = asCarrierRecord(readField(envelope, 'metadata'));
   // the headers' correlation id is read above, so they go straight to the propagators
   let context = headerParent ? extractFromHeaders(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
   const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);

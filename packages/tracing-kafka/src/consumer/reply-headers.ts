@@ -1,16 +1,32 @@
 import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
+import { reportTelemetryFault } from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { isObservable, map } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { asKafkaMessageWithTraceHeaders } from '../producer/inject-headers.js';
+import { asCarrierRecord, readField } from './carrier-record.js';
 
 /** Nest's request/reply headers: a message that carries both expects a reply. */
 const REPLY_TOPIC = 'kafka_replyTopic';
 const CORRELATION = 'kafka_correlationId';
 
-export function expectsReply(headers: Record<string, unknown> | undefined): boolean {
-  return headers !== undefined && headers[REPLY_TOPIC] !== undefined && headers[CORRELATION] !== undefined;
+/** Whether a message's headers (of any shape: null, a string, a Proxy count as none) ask for a reply. */
+export function expectsReply(headers: unknown): boolean {
+  const record = asCarrierRecord(headers);
+  return (
+    record !== undefined && readField(record, REPLY_TOPIC) !== undefined && readField(record, CORRELATION) !== undefined
+  );
+}
+
+/** A reply with the context in its headers; a value that cannot be read or copied is replied as it is. */
+function asReply(value: unknown, ctx: Context): unknown {
+  try {
+    return asKafkaMessageWithTraceHeaders(value, ctx);
+  } catch (error) {
+    reportTelemetryFault('Kafka reply', 'Could not add trace headers to a reply', error);
+    return value;
+  }
 }
 
 /**
@@ -19,8 +35,7 @@ export function expectsReply(headers: Record<string, unknown> | undefined): bool
  * Promises and Observables keep their shape; the requester receives the same values.
  */
 export function withReplyContext<T>(result: T, ctx: Context = context.active()): T {
-  if (types.isPromise(result)) return result.then((value) => asKafkaMessageWithTraceHeaders(value, ctx)) as T;
-  if (isObservable(result))
-    return (result as Observable<unknown>).pipe(map((value) => asKafkaMessageWithTraceHeaders(value, ctx))) as T;
-  return asKafkaMessageWithTraceHeaders(result, ctx) as T;
+  if (types.isPromise(result)) return result.then((value) => asReply(value, ctx)) as T;
+  if (isObservable(result)) return (result as Observable<unknown>).pipe(map((value) => asReply(value, ctx))) as T;
+  return asReply(result, ctx) as T;
 }

@@ -12,6 +12,7 @@ import {
   isKafkaContext,
 } from './kafka-messages.js';
 import { expectsReply, withReplyContext } from './reply-headers.js';
+import { readField } from './carrier-record.js';
 
 /** Calls `fn` on `thisArg` with `args`. */
 export type Invocation<T> = () => T;
@@ -43,13 +44,42 @@ export function kafkaHandlerSpec(site: string, options: TraceKafkaOptions | unde
  * (`(payload, KafkaContext)`), a kafkajs `eachMessage` (`({ topic, partition, message })`) or
  * `eachBatch` (`({ batch })`). Anything else is called as it is. A Nest request handler's replies
  * carry the CONSUMER span's context.
+ *
+ * Telemetry never stands between the message and the handler: should tracing fail before the
+ * handler ran (a message it cannot read), the fault is reported once and the handler is called
+ * untraced; after, the caller gets the handler's own value or error.
  */
 export function traceKafkaCall<T>(spec: KafkaHandlerSpec, args: unknown[], invoke: Invocation<T>): T {
+  let ran = false;
+  let failed = false;
+  let value: T | undefined;
+  let failure: unknown;
+  const run = (): T => {
+    ran = true;
+    try {
+      value = invoke();
+      return value;
+    } catch (error) {
+      failed = true;
+      failure = error;
+      throw error;
+    }
+  };
+  try {
+    return traceKafkaCallInSpan(spec, args, run);
+  } catch (error) {
+    if (failed) throw failure;
+    reportTelemetryFault(`@TraceKafka (${spec.site})`, 'Could not trace a consumed message', error);
+    return ran ? (value as T) : invoke();
+  }
+}
+
+function traceKafkaCallInSpan<T>(spec: KafkaHandlerSpec, args: unknown[], invoke: Invocation<T>): T {
   const [first, second] = args;
   if (isKafkaContext(second)) {
     const message = second.getMessage();
     const consumed = consumedKafkaMessage(second.getTopic(), second.getPartition(), message, { payload: first });
-    const reply = expectsReply(message.headers);
+    const reply = expectsReply(readField(message, 'headers'));
     return runConsumeSpan(consumed, spec.call(), second, () => {
       const result = invoke();
       return reply ? withReplyContext(result, context.active()) : result;
@@ -64,7 +94,7 @@ export function traceKafkaCall<T>(spec: KafkaHandlerSpec, args: unknown[], invok
   const hook = activeHookSpan();
   if (hook) {
     const { messageContext } = hook;
-    const reply = isKafkaContext(messageContext) && expectsReply(messageContext.getMessage().headers);
+    const reply = isKafkaContext(messageContext) && expectsReply(readField(messageContext.getMessage(), 'headers'));
     return enrichHookSpan(hook.span, spec.call(), first, () => {
       const result = invoke();
       return reply ? withReplyContext(result, context.active()) : result;

@@ -2,6 +2,7 @@ import { MessagingAttributes } from '../messaging-attributes.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import type { ConsumedMessage } from '../consumer/consumed-message.js';
 import { consumedKafkaMessage, isKafkaContext } from '../consumer/kafka-messages.js';
+import { asCarrierRecord, readField } from '../consumer/carrier-record.js';
 
 /** Nest's `Transport` enum values (kept here so the enum's module is not needed at run time). */
 const TRANSPORT = { TCP: 0, REDIS: 1, NATS: 2, MQTT: 3, GRPC: 4, RMQ: 5, KAFKA: 6 } as const;
@@ -9,22 +10,34 @@ const TRANSPORT = { TCP: 0, REDIS: 1, NATS: 2, MQTT: 3, GRPC: 4, RMQ: 5, KAFKA: 
 type Getter = (...args: unknown[]) => unknown;
 type RpcContextLike = Record<string, unknown>;
 
+/** What a context's getter returns; undefined when it has none or it throws. */
 function call(target: RpcContextLike, method: string): unknown {
-  const fn = target[method];
-  return typeof fn === 'function' ? (fn as Getter).call(target) : undefined;
+  const fn = readField(target, method);
+  try {
+    return typeof fn === 'function' ? (fn as Getter).call(target) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+/** `value.a.b...` for a path of fields, each of which may be missing, of any type, or throw. */
+function path(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) current = readField(current, key);
+  return current;
 }
 
-/** NATS `MsgHdrs` (a `keys()`/`get()` object) as a plain record. */
+/** NATS `MsgHdrs` (a `keys()`/`get()` object) as a plain record; undefined for anything else or one that misbehaves. */
 function natsHeaders(value: unknown): Record<string, unknown> | undefined {
-  const headers = value as { keys?: () => string[]; get?: (key: string) => string } | undefined;
-  if (typeof headers?.keys !== 'function' || typeof headers.get !== 'function') return undefined;
-  const result: Record<string, unknown> = {};
-  for (const key of headers.keys()) result[key] = headers.get(key);
-  return result;
+  const headers = value as { keys: () => Iterable<string>; get: (key: string) => unknown };
+  if (typeof readField(value, 'keys') !== 'function' || typeof readField(value, 'get') !== 'function') return undefined;
+  try {
+    const result: Record<string, unknown> = {};
+    for (const key of headers.keys()) if (typeof key === 'string') result[key] = headers.get(key);
+    return result;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What `messaging.system` a transport id stands for; undefined for gRPC and unknown transports. */
@@ -58,13 +71,13 @@ export function consumedFromRpcContext(
   rpcContext: unknown,
   server: { groupId?: unknown; clientId?: unknown },
 ): ConsumedMessage | undefined {
-  const ctx = record(rpcContext);
+  const ctx = asCarrierRecord(rpcContext);
   if (!ctx) return undefined;
   const system = messagingSystemOf(transportId);
   if (system === 'kafka' && isKafkaContext(rpcContext)) {
     const message = rpcContext.getMessage();
     const consumed = consumedKafkaMessage(rpcContext.getTopic(), rpcContext.getPartition(), message, {
-      payload: message.value,
+      payload: readField(message, 'value'),
     });
     const attributes = { ...consumed.attributes };
     if (typeof server.groupId === 'string') attributes[MessagingAttributes.CONSUMER_GROUP_NAME] = server.groupId;
@@ -78,11 +91,12 @@ export function consumedFromRpcContext(
     };
   }
   let destination: unknown;
+  // headers and metadata of any other shape than a record (null, a string, a Buffer) are no headers
   let headers: Record<string, unknown> | undefined;
   switch (system) {
     case 'rabbitmq': {
       destination = call(ctx, 'getPattern');
-      headers = record(record(record(call(ctx, 'getMessage'))?.properties)?.headers);
+      headers = asCarrierRecord(path(call(ctx, 'getMessage'), 'properties', 'headers'));
       break;
     }
     case 'nats':
@@ -91,15 +105,15 @@ export function consumedFromRpcContext(
       break;
     case 'mqtt':
       destination = call(ctx, 'getTopic');
-      headers = record(record(record(call(ctx, 'getPacket'))?.properties)?.userProperties);
+      headers = asCarrierRecord(path(call(ctx, 'getPacket'), 'properties', 'userProperties'));
       break;
     case 'redis':
       destination = call(ctx, 'getChannel');
-      headers = record(call(ctx, 'getMetadata'));
+      headers = asCarrierRecord(call(ctx, 'getMetadata'));
       break;
     case 'tcp':
       destination = call(ctx, 'getPattern');
-      headers = record(call(ctx, 'getMetadata'));
+      headers = asCarrierRecord(call(ctx, 'getMetadata'));
       break;
     default:
       return undefined;

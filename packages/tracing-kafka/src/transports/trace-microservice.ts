@@ -1,11 +1,17 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import type { Attributes, Link, Span } from '@opentelemetry/api';
-import { AttributeNames, OperationResult, getCorrelationId, setCorrelationId } from '@huleedu/nest-tracing';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
+import {
+  AttributeNames,
+  OperationResult,
+  getCorrelationId,
+  reportTelemetryFault,
+  setCorrelationId,
+} from '@huleedu/nest-tracing';
 import { consumeSpanName, markFailure, messageAttributes, registerHookSpan } from '../consumer/consume-span.js';
 import { startOwnSpan } from '../consumer/consumer-span-lifecycle.js';
 import { messageOrigin } from '../consumer/message-context.js';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
-import type { TraceKafkaOptions } from '../kafka-tracing.options.js';
+import type { ResolvedKafkaTracingOptions, TraceKafkaOptions } from '../kafka-tracing.options.js';
 import { consumedFromRpcContext } from './rpc-messages.js';
 
 /** The part of a Nest 12 microservice `Server` (a transport strategy) this uses. */
@@ -33,6 +39,49 @@ function finish(processing: Processing): void {
 }
 
 /**
+ * The CONSUMER span for a received message and the context its handler runs in, or undefined when
+ * the message is not traced (an unknown transport, a disabled topic). Messages whose headers or
+ * metadata carry no valid context (null, any other shape) start a new trace.
+ */
+function startProcessingSpan(
+  transportId: unknown,
+  rpcContext: unknown,
+  server: { groupId?: unknown; clientId?: unknown },
+  current: ResolvedKafkaTracingOptions,
+  options: TraceKafkaOptions | undefined,
+): { span: Span; context: Context } | undefined {
+  const consumed = consumedFromRpcContext(transportId, rpcContext, server);
+  if (
+    !consumed ||
+    typeof rpcContext !== 'object' ||
+    rpcContext === null ||
+    current.disabledTopics.has(consumed.destination)
+  ) {
+    return undefined;
+  }
+  const origin = messageOrigin(consumed, current.envelopeMetadata);
+  const linkOnly = current.producerContext === 'link';
+  const parent = origin.spanContext && !linkOnly ? origin.context : context.active();
+  const links: Link[] = origin.spanContext ? [{ context: origin.spanContext }] : [];
+  const correlationId = getCorrelationId(origin.context);
+  // the correlation id travels with the handler's context, so its own spans and messages carry it
+  const base =
+    correlationId !== undefined && getCorrelationId(parent) === undefined
+      ? setCorrelationId(parent, correlationId)
+      : parent;
+  const span = startOwnSpan(
+    consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
+    SpanKind.CONSUMER,
+    messageAttributes(consumed, current),
+    base,
+    links,
+    linkOnly && origin.spanContext !== undefined,
+    'process',
+  );
+  return { span, context: trace.setSpan(base, span) };
+}
+
+/**
  * Trace every message a Nest microservice server handles, on any transport with headers (Kafka,
  * RabbitMQ, NATS, MQTT 5) or packet metadata (Redis, TCP), through Nest 12's processing hooks: a
  * CONSUMER span per message (`{system}.consume.{pattern}`), continuing the sender's trace, active
@@ -45,43 +94,25 @@ export function traceMicroservice<S extends ProcessingHooksServer>(server: S, op
   const resolve = resolveKafkaOptions(options, 'traceMicroservice');
   const processing = new WeakMap<object, Processing>();
   server.setOnProcessingStartHook((transportId, rpcContext, done) => {
-    const current = resolve();
-    const consumed = consumedFromRpcContext(
-      transportId,
-      rpcContext,
-      server as { groupId?: unknown; clientId?: unknown },
-    );
-    if (
-      !consumed ||
-      typeof rpcContext !== 'object' ||
-      rpcContext === null ||
-      current.disabledTopics.has(consumed.destination)
-    ) {
-      return done();
+    let started: { span: Span; context: Context } | undefined;
+    try {
+      started = startProcessingSpan(
+        transportId,
+        rpcContext,
+        server as { groupId?: unknown; clientId?: unknown },
+        resolve(),
+        options,
+      );
+    } catch (error) {
+      // telemetry never stands between the message and its handler
+      reportTelemetryFault('traceMicroservice', 'Could not trace a received message', error);
     }
-    const origin = messageOrigin(consumed, current.envelopeMetadata);
-    const linkOnly = current.producerContext === 'link';
-    const parent = origin.spanContext && !linkOnly ? origin.context : context.active();
-    const links: Link[] = origin.spanContext ? [{ context: origin.spanContext }] : [];
-    const correlationId = getCorrelationId(origin.context);
-    // the correlation id travels with the handler's context, so its own spans and messages carry it
-    const base =
-      correlationId !== undefined && getCorrelationId(parent) === undefined
-        ? setCorrelationId(parent, correlationId)
-        : parent;
-    const span = startOwnSpan(
-      consumeSpanName({ name: options?.name, options: current }, consumed.system, consumed.destination),
-      SpanKind.CONSUMER,
-      messageAttributes(consumed, current),
-      base,
-      links,
-      linkOnly && origin.spanContext !== undefined,
-      'process',
-    );
+    if (!started) return done();
+    const { span } = started;
     const state: Processing = { span, handlerSettled: false, endHookCalled: false, failed: false };
-    processing.set(rpcContext, state);
-    registerHookSpan(rpcContext, span);
-    const result = context.with(trace.setSpan(base, span), done);
+    processing.set(rpcContext as object, state);
+    registerHookSpan(rpcContext as object, span);
+    const result = context.with(started.context, done);
     void Promise.resolve(result).then(
       () => {
         state.handlerSettled = true;

@@ -23,6 +23,23 @@ describe('recordCarrierGetter', () => {
     expect(recordCarrierGetter.keys(undefined as never)).toEqual([]);
     expect(recordCarrierGetter.get(undefined as never, 'traceparent')).toBeUndefined();
   });
+
+  it('never throws: a carrier whose getters or Proxy traps throw has no readable fields', () => {
+    const fail = (): never => {
+      throw new Error('getter');
+    };
+    const throwingGetter = Object.defineProperty({ baggage: 'k=v' }, 'traceparent', { get: fail, enumerable: true });
+    const throwingProxy = new Proxy({}, { get: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail });
+    const revoked = Proxy.revocable({ traceparent: 'v' }, {});
+    revoked.revoke();
+    for (const carrier of [throwingGetter, throwingProxy, revoked.proxy] as Record<string, unknown>[]) {
+      expect(recordCarrierGetter.get(carrier, 'traceparent')).toBeUndefined();
+      expect(recordCarrierGetter.get(carrier, 'TraceParent')).toBeUndefined();
+    }
+    expect(recordCarrierGetter.get(throwingGetter, 'baggage')).toBe('k=v');
+    expect(recordCarrierGetter.keys(throwingProxy)).toEqual([]);
+    expect(recordCarrierGetter.keys(revoked.proxy)).toEqual([]);
+  });
 });
 
 describe('incomingHeadersGetter', () => {

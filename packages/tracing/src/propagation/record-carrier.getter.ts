@@ -26,15 +26,26 @@ function findKey(carrier: CarrierRecord, key: string): unknown {
  * - values may be strings, Buffers or byte arrays (Kafka headers), or arrays of those;
  * - repeated `traceparent` values that disagree count as missing (W3C: start a new trace), while
  *   repeated `tracestate`/`baggage` values are joined with `,` as HTTP combines header fields;
- * - anything else (numbers, objects) counts as missing. It never throws.
+ * - anything else (numbers, objects) counts as missing.
+ * It never throws: a carrier that is no object has no fields, and one whose getters or Proxy traps
+ * throw (a hand-built or bridged message) has none that can be read.
  */
 export const recordCarrierGetter: TextMapGetter<CarrierRecord> = {
   keys(carrier) {
-    return carrier && typeof carrier === 'object' ? Object.keys(carrier) : [];
+    if (!carrier || typeof carrier !== 'object') return [];
+    try {
+      return Object.keys(carrier);
+    } catch {
+      return [];
+    }
   },
   get(carrier, key) {
     if (!carrier || typeof carrier !== 'object') return undefined;
-    return fieldValue(findKey(carrier, key), key);
+    try {
+      return fieldValue(findKey(carrier, key), key);
+    } catch {
+      return undefined;
+    }
   },
 };
 

@@ -12,6 +12,9 @@ import { createEventEnvelope, traceKafkaHandler, traceKafkaProducer } from '@hul
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 
+/** Starting and stopping brokers, transports and Nest apps on a loaded 2-core machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const TOPICS = [
   'spec.plain',
   'spec.link',
@@ -75,13 +78,13 @@ describe('traceKafkaHandler and traceKafkaProducer with kafkajs, on a Kafka-prot
       imports: [TracingTestingModule.forRoot({ serviceName: 'kafka-spec' })],
     }).compile();
     spans = moduleRef.get(TestSpans);
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await producer?.disconnect();
     await moduleRef?.close();
     await broker?.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => spans.reset());
 

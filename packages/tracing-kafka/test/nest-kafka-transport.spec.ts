@@ -15,6 +15,9 @@ import { TraceKafka, TracedClientKafka, traceMicroservice } from '@huleedu/nest-
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 
+/** Starting and stopping brokers, transports and Nest apps on a loaded 2-core machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const CLIENT = Symbol('KAFKA_CLIENT');
 const TOPICS = [
   'essay.slow',
@@ -142,14 +145,14 @@ describe('Nest Kafka transport: traceMicroservice, @TraceKafka and TracedClientK
     await client.connect();
     events = moduleRef.get(EssayEvents);
     spans = moduleRef.get(TestSpans);
-  }, 60_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await client?.close();
     await microservice?.close();
     await moduleRef?.close();
     await broker?.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   beforeEach(() => {
     spans.reset();

@@ -14,6 +14,9 @@ import { traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kaf
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 
+/** Starting and stopping brokers, transports and Nest apps on a loaded 2-core machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 const TOPIC = 'spec.instrumented';
 
 /**
@@ -43,12 +46,12 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
     spans = moduleRef.get(TestSpans);
     instrumentation = new KafkaJsInstrumentation({ enabled: false });
     instrumentation.setTracerProvider(trace.getTracerProvider());
-  }, 30_000);
+  }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await moduleRef?.close();
     await broker?.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('makes one PRODUCER span and enriches the instrumentation CONSUMER span instead of making a second one', async () => {
     const { Kafka: PatchedKafka } = patchedKafkajs(instrumentation);

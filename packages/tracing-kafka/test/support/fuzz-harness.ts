@@ -111,7 +111,7 @@ export async function runCase(
     problems.push('returned another value');
   }
   // a span the transport ends a moment after the caller resumed (the processing end hook)
-  if (spans.open().length > 0) await spans.waitFor(() => spans.open().length === 0, 2000).catch(() => undefined);
+  if (spans.open().length > 0) await spans.waitFor(() => spans.open().length === 0, 10_000).catch(() => undefined);
   problems.push(...expectation.spans(spans.all()), ...spans.lifecycleProblems());
   if (spans.open().length > 0) problems.push(`${spans.open().length} spans left open`);
   return problems;

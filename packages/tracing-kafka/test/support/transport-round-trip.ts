@@ -12,6 +12,9 @@ import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TraceMessage, traceClientProxy, traceMicroservice } from '@huleedu/nest-tracing-kafka';
 import type { MessagingSystem, ProcessingHooksServer } from '@huleedu/nest-tracing-kafka';
 
+/** Starting and stopping brokers, transports and Nest apps on a loaded 2-core machine. */
+const HOOK_TIMEOUT_MS = 60_000;
+
 /** The patterns (topics, subjects, channels, routing keys) the round-trip suite sends to. */
 export interface RoundTripPatterns {
   /** An event the handler stores. */
@@ -125,14 +128,14 @@ export function describeTransportRoundTrip(transport: TransportRoundTrip): void 
       await untracedClient.connect();
       received = moduleRef.get(Received);
       spans = moduleRef.get(TestSpans);
-    }, 15_000);
+    }, HOOK_TIMEOUT_MS);
 
     afterAll(async () => {
       await client?.close();
       await untracedClient?.close();
       await microservice?.close();
       await moduleRef?.close();
-    });
+    }, HOOK_TIMEOUT_MS);
 
     beforeEach(() => {
       spans.reset();

@@ -1,0 +1,166 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
+import { machineInfo } from '../machine-info.js';
+import { argument } from '../micro/child-phase.js';
+import type { TrackedProcess } from './cpu-accounting.js';
+import { OtlpSpanCounter } from './otlp-span-counter.js';
+import { ROOT_DIR } from './service-process.js';
+import { ESSAY_PIPELINE_TOPICS, startServiceSet } from './service-set.js';
+import type { ServiceSet, Variant } from './service-set.js';
+import { CompletionListener, installCompletionTrigger, recreateSchemas, schemaFor } from './workload-database.js';
+import { formatSummary, summarize } from './workload-report.js';
+import { calibrate, percentile, runRounds, warmUp } from './workload-rounds.js';
+import type { RoundRecord, RoundsContext, RoundsOptions } from './workload-rounds.js';
+
+/**
+ * The essay platform's upload path end to end, traced against untraced: gateway → file → content over
+ * HTTP, the essay lifecycle and spellchecker over Kafka, PostgreSQL through TypeORM. Two sets of the
+ * five sample services run side by side, each with its own Kafka broker and PostgreSQL schema (the
+ * services' topics and consumer groups are fixed names); uploads go through one gateway at a time
+ * in interleaved rounds. See benchmarks/docs/workload.md.
+ * Usage: node workload.bench.js [--rounds=N] [--uploads=N] [--concurrency=N] [--warmup=N] [--round-warmup=N]
+ */
+const options: RoundsOptions = {
+  rounds: Number(argument('rounds') ?? 6),
+  uploads: Number(argument('uploads') ?? 300),
+  concurrency: Number(argument('concurrency') ?? 6),
+  warmup: Number(argument('warmup') ?? 150),
+  roundWarmup: Number(argument('round-warmup') ?? 20),
+};
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const RESULTS = new URL('../../results/workload-latest.json', import.meta.url);
+const VARIANTS: readonly Variant[] = ['untraced', 'traced'];
+const VERSIONED = [
+  '@opentelemetry/api',
+  '@opentelemetry/sdk-trace',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@nestjs/core',
+  'kafkajs',
+  'typeorm',
+  'pg',
+  'go-mokapi',
+];
+
+const out = (text: string): boolean => process.stdout.write(`${text}\n`);
+const channelFor = (variant: Variant): string => `workload_done_${variant}`;
+
+async function versions(): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    VERSIONED.map(async (name) => {
+      const json = await readFile(`${ROOT_DIR}node_modules/${name}/package.json`, 'utf8').catch(() => '{}');
+      return [name, (JSON.parse(json) as { version?: string }).version ?? 'not installed'];
+    }),
+  );
+  return { node: process.version, ...Object.fromEntries(entries) };
+}
+
+async function startBroker(label: string, tracked: TrackedProcess[]): Promise<KafkaTestBroker> {
+  const module = (await import(new URL('../kafka-broker/kafka-test-broker.js', import.meta.url).href)) as {
+    startKafkaTestBroker: typeof import('../../../tools/kafka-broker/kafka-test-broker.js').startKafkaTestBroker;
+  };
+  const logger = {
+    log: (line: string) => {
+      const pid = /mokapi \(pid (\d+)\) serves/.exec(line)?.[1];
+      if (pid) tracked.push({ label, pid: Number(pid) });
+    },
+  };
+  return module.startKafkaTestBroker({ topics: ESSAY_PIPELINE_TOPICS, logger });
+}
+
+function roundJson(record: RoundRecord): Record<string, unknown> {
+  const done = record.results.filter((result) => !result.error);
+  const chain = done.map((result) => result.chainMs);
+  const http = done.map((result) => result.httpMs);
+  const round = (value: number) => Number(value.toFixed(2));
+  return {
+    round: record.round,
+    variant: record.variant,
+    uploads: record.results.length,
+    failed: record.results.length - done.length,
+    wallMs: round(record.wallMs),
+    uploadsPerSecond: round((done.length / record.wallMs) * 1000),
+    chainMs: { p50: round(percentile(chain, 50)), p90: round(percentile(chain, 90)), p99: round(percentile(chain, 99)), max: round(Math.max(...chain)) },
+    httpMs: { p50: round(percentile(http, 50)), p99: round(percentile(http, 99)) },
+    machineCpus: record.cpu.machineCpus === undefined ? null : round(record.cpu.machineCpus),
+    otherCpus: record.cpu.otherCpus === undefined ? null : round(record.cpu.otherCpus),
+    cpuUs: Object.fromEntries(Object.entries(record.cpu.perLabelUs).map(([label, us]) => [label, Math.round(us)])),
+    ...(record.spans ? { spans: record.spans } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  if (process.env.KAFKA_BROKERS) {
+    throw new Error('The workload benchmark starts a Kafka broker per service set; unset KAFKA_BROKERS.');
+  }
+  const startedAt = Date.now();
+  const info: Record<string, unknown> = { ...machineInfo(), loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))) };
+  out(`nest-tracing workload benchmark (essay upload path): ${JSON.stringify(info)}`);
+  out(
+    `${options.rounds} rounds per variant of ${options.uploads} uploads (${options.roundWarmup} unmeasured before each), ` +
+      `${options.concurrency} in flight, ${options.warmup} warm-up uploads per set; PostgreSQL ${databaseUrl}`,
+  );
+  const tracked: TrackedProcess[] = [];
+  const counter = await new OtlpSpanCounter().start();
+  const postgres = await recreateSchemas(databaseUrl, VARIANTS.map(schemaFor));
+  const completions = await CompletionListener.open(databaseUrl, VARIANTS.map(channelFor));
+  const brokers: KafkaTestBroker[] = [];
+  const sets: Partial<Record<Variant, ServiceSet>> = {};
+  try {
+    const startup: Record<string, number> = {};
+    for (const variant of VARIANTS) {
+      const started = performance.now();
+      const broker = await startBroker(`${variant} broker`, tracked);
+      brokers.push(broker);
+      const set = await startServiceSet(variant, { brokers: broker.brokers, databaseUrl, otlpEndpoint: counter.endpoint });
+      sets[variant] = set;
+      for (const service of set.services) tracked.push({ label: `${variant} ${service.name}`, pid: service.pid });
+      await installCompletionTrigger(databaseUrl, schemaFor(variant), channelFor(variant));
+      startup[variant] = Math.round(performance.now() - started);
+      out(`  ${variant} set ready in ${(startup[variant] / 1000).toFixed(1)} s: gateway ${set.gatewayUrl}, broker ${broker.brokers.join(',')}`);
+    }
+    const context: RoundsContext = {
+      sets: sets as Record<Variant, ServiceSet>,
+      completions,
+      counter,
+      tracked,
+      tracedTraceIds: new Set(),
+      log: out,
+    };
+    await warmUp(context, options.warmup, options.concurrency);
+    const calibration = await calibrate(context);
+    out(`  calibration: one traced upload delivers ${calibration.spansPerUpload} spans`);
+    const records = await runRounds(context, options, calibration);
+    await Promise.all(VARIANTS.map((variant) => sets[variant]?.stop()));
+    const stray = counter.totalSpans - counter.spansOfAll(context.tracedTraceIds);
+    const summary = summarize(records);
+    out('\nSummary');
+    for (const line of formatSummary(summary)) out(line);
+    out(`  receiver: ${counter.totalSpans} spans in ${counter.requests} OTLP requests (${counter.refused} refused), ` +
+      `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them`);
+    info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
+    info.postgres = postgres;
+    info.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+    const json = {
+      benchmark: 'workload',
+      machine: info,
+      versions: await versions(),
+      options: { ...options, databaseUrl, exporter: 'OTLP/HTTP protobuf, batch (1 s delay, OpenTelemetry defaults)' },
+      startupMs: startup,
+      calibration,
+      receiver: { spans: counter.totalSpans, requests: counter.requests, refused: counter.refused, stray, readingMs: Math.round(counter.readingMicros / 1000) },
+      summary,
+      rounds: records.map(roundJson),
+    };
+    await mkdir(new URL('.', RESULTS), { recursive: true });
+    await writeFile(RESULTS, `${JSON.stringify(json, null, 2)}\n`);
+    out(`\nwrote ${RESULTS.pathname} (${info.durationSeconds} s in all)`);
+  } finally {
+    await Promise.all(VARIANTS.map((variant) => sets[variant]?.stop()));
+    await Promise.all(brokers.map((broker) => broker.stop()));
+    await completions.close();
+    await counter.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,130 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { setCorrelationId, startTracing } from '@huleedu/nest-tracing';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+type ExportCallback = Parameters<SpanExporter['export']>[1];
+
+/**
+ * The one exporter of the run: it keeps the spans it is given while `recording` (the start-up
+ * comparison of span shapes), and otherwise drops them at once, counting them, so the measured
+ * variants pay for making, ending and queueing spans but not for encoding or sending them.
+ */
+export class FloorSpanExporter implements SpanExporter {
+  recording = false;
+  exported = 0;
+  private kept: ReadableSpan[] = [];
+
+  export(spans: ReadableSpan[], resultCallback: ExportCallback): void {
+    this.exported += spans.length;
+    if (this.recording) this.kept.push(...spans);
+    resultCallback({ code: 0 });
+  }
+
+  /** The spans kept since the last call. */
+  take(): ReadableSpan[] {
+    const spans = this.kept;
+    this.kept = [];
+    return spans;
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The service name of the run: span names of `@Traced` methods start with `bench-floor.`. */
+export const SERVICE_NAME = 'bench-floor';
+
+/** The scope of every hand-written span (ours carry the packages' own scopes). */
+export const handWrittenTracer = () => trace.getTracer('floor.hand-written');
+
+/** The correlation id of the request every in-process operation runs under. */
+export const PARENT_CORRELATION_ID = '6f1c2b9e-4d7a-4c51-9a8e-2f0b7d3e1a55';
+
+export interface FloorSdk {
+  exporter: FloorSpanExporter;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+  /**
+   * The context of a request handler: a recording SERVER span and a correlation id (in the context
+   * and in baggage, as nest-tracing's server span puts it). `@Traced`, the producer and the statements
+   * run under it, as they would in a service.
+   */
+  requestContext: Context;
+}
+
+/**
+ * The SDK every variant shares, started through the library as a service starts it: batch span
+ * processor (nest-tracing's defaults), parent-based always-on sampling, W3C trace context and baggage
+ * propagators, AsyncLocalStorage context manager. Hand-written spans come from the same provider.
+ */
+export async function startFloorSdk(): Promise<FloorSdk> {
+  const exporter = new FloorSpanExporter();
+  const tracing = await startTracing({ serviceName: SERVICE_NAME, exporter, spanProcessor: 'batch' });
+  if (propagation.fields().join(',') !== 'traceparent,tracestate,baggage') {
+    throw new Error(`unexpected global propagator fields: ${propagation.fields().join(',')}`);
+  }
+  const requestSpan = handWrittenTracer().startSpan('GET /essays/:id', { kind: SpanKind.SERVER }, ROOT_CONTEXT);
+  const requestContext = setCorrelationId(trace.setSpan(ROOT_CONTEXT, requestSpan), PARENT_CORRELATION_ID);
+  return {
+    exporter,
+    forceFlush: () => tracing.forceFlush(),
+    shutdown: async () => {
+      requestSpan.end();
+      await tracing.shutdown();
+    },
+    requestContext,
+  };
+}
+
+/** The correlation id a hand-written span reads from a context: OpenTelemetry baggage. */
+export function baggageCorrelationId(ctx: Context): string | undefined {
+  return propagation.getBaggage(ctx)?.getEntry('correlation_id')?.value;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * What a careful engineer writes when the operation fails: the same `operation.result`, `error.type`,
+ * status and exception event as nest-tracing (not exercised by the measured operations, which succeed).
+ */
+export function endWithFailure(span: Span, error: unknown): void {
+  span.setAttribute('operation.result', 'error');
+  const type = error instanceof Error ? error.constructor.name : '_OTHER';
+  span.setAttribute('error.type', type);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.recordException(error instanceof Error ? { name: type, message: error.message, stack: error.stack } : type);
+  span.end();
+}
+
+/** The end of a successful operation's span. */
+export function endWithSuccess(span: Span): void {
+  span.setAttribute('operation.result', 'success');
+  span.end();
+}
+
+/** The installed version of a package, found from its entry point (not every package exports `package.json`). */
+export function installedVersion(name: string): string {
+  let directory = dirname(require.resolve(name));
+  for (let depth = 0; depth < 6; depth++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === name && manifest.version) return manifest.version;
+    } catch {
+      // no package.json here: go up
+    }
+    directory = dirname(directory);
+  }
+  return 'unknown';
+}

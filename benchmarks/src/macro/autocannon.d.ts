@@ -8,6 +8,8 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     timeout?: number;
+    /** Sent with every request. */
+    headers?: Record<string, string>;
   }
 
   interface Histogram {

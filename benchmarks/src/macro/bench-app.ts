@@ -31,14 +31,24 @@ class BenchAppModule {
   static async forSetup(setup: Setup, exporter: SpanExporter, workIterations: number): Promise<DynamicModule> {
     const imports: DynamicModule[] = [];
     // Imported only by the setups that use them, so no other process even loads these libraries.
-    if (setup.module === 'nest-tracing' || setup.module === 'nest-tracing-http-off') {
+    if (
+      setup.module === 'nest-tracing' ||
+      setup.module === 'nest-tracing-http-off' ||
+      setup.module === 'nest-tracing-1pct'
+    ) {
       const { TracingModule } = await import('@huleedu/nest-tracing');
       // The measured setup leaves `http` at its default (on); the diagnostic one turns it off.
       const httpOff = setup.module === 'nest-tracing-http-off' ? { http: false as const } : {};
-      imports.push(TracingModule.forRoot({ serviceName: 'bench-http', exporter, ...httpOff }));
+      // 1 % head sampling, as a high-traffic service runs it (parent-based stays on, the default)
+      const sampling = setup.module === 'nest-tracing-1pct' ? { sampling: { ratio: 0.01 } } : {};
+      imports.push(TracingModule.forRoot({ serviceName: 'bench-http', exporter, ...httpOff, ...sampling }));
     } else if (setup.module === 'nestjs-otel') {
       const { OpenTelemetryModule } = await import('nestjs-otel');
       imports.push(OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } }));
+    } else if (setup.module === 'nestjs-otel-readme') {
+      // nestjs-otel 8.1.1's README, step 3.1, as it has it
+      const { OpenTelemetryModule } = await import('nestjs-otel');
+      imports.push(OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } }));
     }
     return {
       module: BenchAppModule,

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { HarnessMessage, ServerMessage, ServerSnapshot } from './http-server.js';
 import type { FromLoadClient, LoadResult, ToLoadClient } from './load-client.js';
-import type { Setup } from './setups.js';
+import type { ApplicationSetUp, Setup } from './setups.js';
 
 const script = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 /** The preload of the instrumentation setups, given to `node --import`. */
@@ -12,6 +12,28 @@ export const REGISTER_SCRIPT = script('./instrumentation.register.js');
 const SERVER_SCRIPT = script('./http-server.js');
 const LOAD_CLIENT_SCRIPT = script('./load-client.js');
 const READY_TIMEOUT_MS = 60_000;
+
+/** The preloads of the setups that start an application's whole OpenTelemetry set-up file. */
+const APPLICATION_SET_UP_SCRIPTS: Record<ApplicationSetUp, string> = {
+  'node-sdk': script('./node-sdk.register.js'),
+  'nestjs-otel-readme': script('./nestjs-otel.register.js'),
+};
+
+/** The `--import` preload of a setup's server, if it has one. */
+export function preloadScript(setup: Setup): string | undefined {
+  if (!Array.isArray(setup.preload)) return APPLICATION_SET_UP_SCRIPTS[setup.preload];
+  return setup.preload.length > 0 ? REGISTER_SCRIPT : undefined;
+}
+
+/**
+ * The headers each server's setup asks the load client to send (by the server's URL), so every
+ * measurement and warm-up of that server carries them, whoever asks the load client for it.
+ */
+const requestHeadersByServer = new Map<string, Record<string, string>>();
+
+function requestHeadersFor(url: string): Record<string, string> | undefined {
+  return requestHeadersByServer.get(new URL(url).origin);
+}
 
 /** One setup's server process, started with its own flags, reached over its IPC channel. */
 export class ServerProcess {
@@ -25,11 +47,19 @@ export class ServerProcess {
     readonly port: number,
     workIterations: number,
   ) {
-    const preload = setup.preload.length > 0 ? ['--import', REGISTER_SCRIPT] : [];
-    this.command = [...preload, SERVER_SCRIPT, `--setup=${setup.name}`, `--port=${port}`];
+    const preload = preloadScript(setup);
+    this.command = [
+      ...(preload ? ['--import', preload] : []),
+      SERVER_SCRIPT,
+      `--setup=${setup.name}`,
+      `--port=${port}`,
+    ];
+    // the setup's own environment variables (in the report's setup list) on top of the harness's
     this.child = spawn(process.execPath, [...this.command, `--work-iterations=${workIterations}`], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, ...setup.env },
     });
+    if (setup.requestHeaders) requestHeadersByServer.set(this.url, setup.requestHeaders);
     this.child.on('message', (message: ServerMessage) => {
       if (message.type !== 'snapshot') return;
       this.pending.get(message.id)?.(message.snapshot);
@@ -113,7 +143,8 @@ export class LoadClient {
       };
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
-      this.child.send({ type: 'run', id, request: { url, ...options } } satisfies ToLoadClient);
+      const headers = requestHeadersFor(url);
+      this.child.send({ type: 'run', id, request: { url, ...options, headers } } satisfies ToLoadClient);
     });
   }
 

@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanKind, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { DiscardingSpanExporter } from '../micro/discarding.exporter.js';
 
@@ -41,4 +41,13 @@ export interface PreloadedTracing {
   exporter: CountingSpanExporter;
   forceFlush(): Promise<void>;
   instrumentations: string[];
+}
+
+/** Flush the globally registered provider (behind the API's proxy), whoever registered it. */
+export async function flushRegisteredProvider(): Promise<void> {
+  const global = trace.getTracerProvider();
+  const provider = (global instanceof ProxyTracerProvider ? global.getDelegate() : global) as {
+    forceFlush?: () => Promise<void>;
+  };
+  await provider.forceFlush?.();
 }

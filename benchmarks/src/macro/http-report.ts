@@ -1,6 +1,6 @@
 import type { SpanCounts } from './counting.exporter.js';
 import type { LoadResult } from './load-client.js';
-import { BASELINE_SETUP } from './setups.js';
+import { BASELINE_SETUP, PEER_SETUPS, SAMPLING_SETUPS } from './setups.js';
 
 export type Route = 'hello' | 'work';
 
@@ -65,6 +65,8 @@ export interface Row {
 }
 
 export interface Goal {
+  /** The setup the goal is about (nest-tracing, or one of its sampling setups). */
+  subject: string;
   goal: string;
   route: Route;
   measured: string;
@@ -159,6 +161,27 @@ export function buildRows(measurements: Measurement[], setups: string[], routes:
 const OURS = 'nest-tracing';
 const THROUGHPUT_GOALS: Record<Route, number> = { hello: 0.85, work: 0.95 };
 const P99_GOAL = 1.1;
+/** nest-tracing at 1 % head sampling and under a sampled-out parent, on the routes the issue names. */
+const SAMPLING_GOAL = 0.95;
+const SAMPLING_GOAL_ROUTES: Route[] = ['hello'];
+/** What a setup's exported spans must look like for its goal to apply. */
+const SAMPLING_SPANS: Record<string, { check: (row: Row) => boolean; expected: string }> = {
+  'nest-tracing-1pct': {
+    check: (row) => row.serverSpansPerRequest >= 0.003 && row.serverSpansPerRequest <= 0.03,
+    expected: 'about 0.01 SERVER spans per request',
+  },
+  'nest-tracing-sampled-out-parent': {
+    check: (row) => row.spansPerRequest === 0,
+    expected: 'no spans',
+  },
+};
+
+/** The bracketed throughput ratio when the run has one, else the ratio of medians, and which it is. */
+function throughputRatio(row: Row): { value: number; how: string } {
+  return row.bracketedRpsRatio === undefined
+    ? { value: row.rpsRatio!, how: 'ratio of medians' }
+    : { value: row.bracketedRpsRatio, how: 'bracketed' };
+}
 
 /** The issue's goals for nest-tracing's HTTP tracing; not applicable while it makes no SERVER spans. */
 export function evaluateGoals(rows: Row[]): Goal[] {
@@ -172,6 +195,7 @@ export function evaluateGoals(rows: Row[]): Goal[] {
     const p99 = row.bracketedP99Ratio ?? row.p99Ratio!;
     const how = row.bracketedRpsRatio === undefined ? 'ratio of medians' : 'bracketed';
     goals.push({
+      subject: OURS,
       goal: `throughput at least ${minimum} of untraced`,
       route: row.route,
       measured: `${rps.toFixed(3)} ${how} (ratio of medians ${row.rpsRatio!.toFixed(3)}, ${row.medianRps.toFixed(0)} req/s)`,
@@ -180,6 +204,7 @@ export function evaluateGoals(rows: Row[]): Goal[] {
       verdict: verdict(rps >= minimum),
     });
     goals.push({
+      subject: OURS,
       goal: `p99 latency within ${P99_GOAL}x of untraced`,
       route: row.route,
       measured: `${p99.toFixed(3)}x ${how} (ratio of medians ${row.p99Ratio!.toFixed(3)}x, ${row.medianP99Ms.toFixed(2)} ms)`,
@@ -187,6 +212,66 @@ export function evaluateGoals(rows: Row[]): Goal[] {
       limit: `<= ${P99_GOAL}`,
       verdict: verdict(p99 <= P99_GOAL),
     });
+  }
+  return [...goals, ...samplingGoals(rows), ...peerGoals(rows)];
+}
+
+/** nest-tracing as high-traffic services run it: at 1 % head sampling, and under a sampled-out parent. */
+function samplingGoals(rows: Row[]): Goal[] {
+  return rows
+    .filter(
+      (r) => SAMPLING_SETUPS.includes(r.setup) && SAMPLING_GOAL_ROUTES.includes(r.route) && r.rpsRatio !== undefined,
+    )
+    .map((row) => {
+      const { value, how } = throughputRatio(row);
+      const spans = SAMPLING_SPANS[row.setup];
+      const applies = spans === undefined || spans.check(row);
+      const spanNote = applies
+        ? `${row.serverSpansPerRequest.toFixed(4)} SERVER spans/req`
+        : `${row.spansPerRequest.toFixed(4)} spans/req, expected ${spans.expected}`;
+      return {
+        subject: row.setup,
+        goal: `throughput at least ${SAMPLING_GOAL} of untraced`,
+        route: row.route,
+        measured: `${value.toFixed(3)} ${how} (ratio of medians ${row.rpsRatio!.toFixed(3)}, ${row.medianRps.toFixed(0)} req/s, ${spanNote})`,
+        value,
+        limit: `>= ${SAMPLING_GOAL}`,
+        verdict: !applies ? 'not applicable' : value >= SAMPLING_GOAL ? 'met' : 'not met',
+      };
+    });
+}
+
+/**
+ * "Ahead of both on every route": nest-tracing's throughput ratio above each peer's, on each route
+ * (bracketed when both have one). Not applicable when either made no SERVER span per request.
+ */
+function peerGoals(rows: Row[]): Goal[] {
+  const goals: Goal[] = [];
+  for (const ours of rows.filter((r) => r.setup === OURS && r.rpsRatio !== undefined)) {
+    for (const peer of PEER_SETUPS) {
+      const theirs = rows.find((r) => r.setup === peer && r.route === ours.route);
+      if (!theirs || theirs.rpsRatio === undefined) continue;
+      const both = ours.bracketedRpsRatio !== undefined && theirs.bracketedRpsRatio !== undefined;
+      const a = both ? ours.bracketedRpsRatio! : ours.rpsRatio!;
+      const b = both ? theirs.bracketedRpsRatio! : theirs.rpsRatio;
+      const tracing = ours.serverSpansPerRequest >= 0.99 && theirs.serverSpansPerRequest >= 0.99;
+      const ranges =
+        ours.rpsRatioRange && theirs.rpsRatioRange
+          ? `; ranges ${ours.rpsRatioRange.map((v) => v.toFixed(2)).join('-')} and ${theirs.rpsRatioRange.map((v) => v.toFixed(2)).join('-')}`
+          : '';
+      goals.push({
+        subject: OURS,
+        goal: `ahead of ${peer} on /${ours.route}`,
+        route: ours.route,
+        measured:
+          `${a.toFixed(3)} against ${b.toFixed(3)} ${both ? 'bracketed' : 'ratio of medians'}${ranges}; ` +
+          `CPU ${ours.medianCpuUsPerRequest.toFixed(0)} against ${theirs.medianCpuUsPerRequest.toFixed(0)} us/req; ` +
+          `spans/req ${ours.spansPerRequest.toFixed(2)} against ${theirs.spansPerRequest.toFixed(2)}`,
+        value: a - b,
+        limit: `> ${peer}`,
+        verdict: !tracing ? 'not applicable' : a > b ? 'met' : 'not met',
+      });
+    }
   }
   return goals;
 }
@@ -205,9 +290,10 @@ function pad(text: string, width: number, right = false): string {
 const ratio = (value: number | undefined, digits = 2): string => (value === undefined ? '-' : value.toFixed(digits));
 
 export function formatTable(rows: Row[]): string {
+  const setupWidth = Math.max(21, ...rows.map((r) => r.setup.length));
   const columns: Array<[string, number, (r: Row) => string]> = [
     ['route', 6, (r) => r.route],
-    ['setup', 21, (r) => r.setup],
+    ['setup', setupWidth, (r) => r.setup],
     ['req/s', 7, (r) => r.medianRps.toFixed(0)],
     ['ratio', 6, (r) => ratio(r.rpsRatio)],
     ['bracketed', 9, (r) => ratio(r.bracketedRpsRatio, 3)],
@@ -220,6 +306,7 @@ export function formatTable(rows: Row[]): string {
     ['gc %', 5, (r) => (r.medianGcShare * 100).toFixed(1)],
     ['SERVER/req', 10, (r) => r.serverSpansPerRequest.toFixed(2)],
     ['INTERNAL/req', 12, (r) => r.internalSpansPerRequest.toFixed(2)],
+    ['spans/req', 9, (r) => r.spansPerRequest.toFixed(2)],
   ];
   const header = columns.map(([name, width], i) => pad(name, width, i > 1)).join('  ');
   const lines = rows.map((row) => columns.map(([, width, cell], i) => pad(cell(row), width, i > 1)).join('  '));
@@ -230,13 +317,14 @@ export function formatGoals(goals: Goal[]): string {
   return goals
     .map(
       (g) =>
-        `${pad(g.verdict.toUpperCase(), 14)} [${pad(g.route, 5)}] nest-tracing ${g.goal}: ${g.measured} (${g.limit})`,
+        `${pad(g.verdict.toUpperCase(), 14)} [${pad(g.route, 5)}] ${g.subject} ${g.goal}: ${g.measured} (${g.limit})`,
     )
     .join('\n');
 }
 
 export function formatReferenceFigures(rows: Row[]): string {
   return Object.entries(ISSUE_HELLO_RATIOS)
+    .filter(([setup]) => rows.some((r) => r.setup === setup && r.route === 'hello'))
     .map(([setup, issue]) => {
       const row = rows.find((r) => r.setup === setup && r.route === 'hello');
       const bracketed = row?.bracketedRpsRatio === undefined ? '' : `, bracketed ${ratio(row.bracketedRpsRatio)}`;

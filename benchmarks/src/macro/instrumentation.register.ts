@@ -23,6 +23,9 @@ import type { InstrumentationName } from './setups.js';
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 const setup = findSetup(argument('setup'));
+if (!Array.isArray(setup.preload))
+  throw new Error(`setup ${setup.name} preloads its own set-up file (${setup.preload})`);
+const names: InstrumentationName[] = setup.preload;
 const exporter = new CountingSpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
 trace.setGlobalTracerProvider(provider);
@@ -38,12 +41,12 @@ const factories: Record<InstrumentationName, () => Instrumentation> = {
 };
 registerInstrumentations({
   tracerProvider: provider,
-  instrumentations: setup.preload.map((name) => factories[name]()),
+  instrumentations: names.map((name) => factories[name]()),
 });
 
 const preloaded: PreloadedTracing = {
   exporter,
   forceFlush: () => provider.forceFlush(),
-  instrumentations: setup.preload,
+  instrumentations: names,
 };
 (globalThis as Record<symbol, unknown>)[PRELOADED_TRACING] = preloaded;

@@ -44,6 +44,8 @@ export interface LoadRequest {
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Sent with every request, warm-up included (the setup's `requestHeaders`, e.g. a sampled-out `traceparent`). */
+  headers?: Record<string, string>;
 }
 
 export type ToLoadClient = { type: 'run'; id: number; request: LoadRequest } | { type: 'go'; id: number };
@@ -71,14 +73,15 @@ function goSignal(id: number): Promise<void> {
 
 let recorded = new Float64Array(1 << 16);
 
-async function run(id: number, { url, connections, durationS, warmupS }: LoadRequest): Promise<LoadResult> {
+async function run(id: number, { url, connections, durationS, warmupS, headers }: LoadRequest): Promise<LoadResult> {
   const go = goSignal(id);
-  const warmupRequests = warmupS > 0 ? (await autocannon({ url, connections, duration: warmupS })).requests.total : 0;
+  const warmupRequests =
+    warmupS > 0 ? (await autocannon({ url, connections, duration: warmupS, headers })).requests.total : 0;
   send({ type: 'warmed', id });
   await go;
   const cpuAtGo = process.cpuUsage();
   let count = 0;
-  const instance = autocannon({ url, connections, duration: durationS });
+  const instance = autocannon({ url, connections, duration: durationS, headers });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 200 || statusCode > 299) return;
     if (count === recorded.length) {

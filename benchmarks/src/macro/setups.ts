@@ -1,21 +1,41 @@
 /** The instrumentations a preloaded setup registers before Nest is imported. */
 export type InstrumentationName = 'http' | 'express' | 'nestjs-core';
 
+/**
+ * An application's whole OpenTelemetry set-up file, preloaded with `--import` as a user would:
+ * `node-sdk` is OpenTelemetry's documented `NodeSDK` with `getNodeAutoInstrumentations()` defaults
+ * (`node-sdk.register.ts`), `nestjs-otel-readme` the `tracing.ts` of nestjs-otel 8.1.1's README
+ * (`nestjs-otel.register.ts`).
+ */
+export type ApplicationSetUp = 'node-sdk' | 'nestjs-otel-readme';
+
+/** A `traceparent` whose sampled flag is off (W3C's example ids, flags 00): parent-based sampling drops the request. */
+export const SAMPLED_OUT_TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00';
+
 export interface Setup {
   name: string;
   /** One line for reports. */
   description: string;
-  /** Instrumentations registered by the `--import` preload (`instrumentation.register.js`); none: no preload. */
-  preload: InstrumentationName[];
+  /**
+   * What the `--import` preload starts before Nest is imported: these instrumentations
+   * (`instrumentation.register.js`; none: no preload), or an application's whole set-up file.
+   */
+  preload: InstrumentationName[] | ApplicationSetUp;
   /** What the Nest application adds: a module, or (diagnostics) only a registered context manager. */
   module:
     | 'none'
     | 'nest-tracing'
+    | 'nest-tracing-1pct'
     | 'nest-tracing-http-off'
     | 'nestjs-otel'
+    | 'nestjs-otel-readme'
     | 'context-manager'
     | 'bare-span'
     | 'bare-span-attributes';
+  /** Headers the load client sends with every request to this setup's server (warm-up included). */
+  requestHeaders?: Record<string, string>;
+  /** Environment variables of this setup's server process, on top of the harness's own. */
+  env?: Record<string, string>;
 }
 
 const AUTO: InstrumentationName[] = ['http', 'express', 'nestjs-core'];
@@ -30,9 +50,24 @@ export const SETUPS: Setup[] = [
     module: 'nest-tracing',
   },
   {
-    name: 'auto-instrumentation',
-    description: 'instrumentation-http + instrumentation-express + instrumentation-nestjs-core, preloaded',
-    preload: AUTO,
+    name: 'nest-tracing-1pct',
+    description:
+      "TracingModule.forRoot({ serviceName: 'bench-http', exporter, sampling: { ratio: 0.01 } }): 1 % of the requests (no traceparent) start a recorded trace",
+    preload: [],
+    module: 'nest-tracing-1pct',
+  },
+  {
+    name: 'nest-tracing-sampled-out-parent',
+    description: `the nest-tracing setup; every request carries traceparent ${SAMPLED_OUT_TRACEPARENT} (flags 00), so parent-based sampling records nothing`,
+    preload: [],
+    module: 'nest-tracing',
+    requestHeaders: { traceparent: SAMPLED_OUT_TRACEPARENT },
+  },
+  {
+    name: 'auto-instrumentations-node',
+    description:
+      "OpenTelemetry's documented set-up, preloaded: ESM loader hook, new NodeSDK({ serviceName, traceExporter, instrumentations: [getNodeAutoInstrumentations()] }), everything else NodeSDK's defaults",
+    preload: 'node-sdk',
     module: 'none',
   },
   {
@@ -43,9 +78,10 @@ export const SETUPS: Setup[] = [
   },
   {
     name: 'nestjs-otel',
-    description: 'the auto-instrumentation preload + OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } })',
-    preload: AUTO,
-    module: 'nestjs-otel',
+    description:
+      "nestjs-otel 8.1.1's README set-up: its tracing.ts preloaded (NodeSDK, BatchSpanProcessor, Prometheus reader, W3C + baggage + B3 propagators, getNodeAutoInstrumentations()) + OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } })",
+    preload: 'nestjs-otel-readme',
+    module: 'nestjs-otel-readme',
   },
 ];
 
@@ -54,6 +90,28 @@ export const SETUPS: Setup[] = [
  * cost, to see where it goes.
  */
 export const DIAGNOSTIC_SETUPS: Setup[] = [
+  {
+    name: 'auto-instrumentation',
+    description:
+      'instrumentation-http + instrumentation-express + instrumentation-nestjs-core, registered by hand and preloaded (the default setup before auto-instrumentations-node)',
+    preload: AUTO,
+    module: 'none',
+  },
+  {
+    name: 'nestjs-otel-minimal',
+    description:
+      'the auto-instrumentation preload + OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } }) (the nestjs-otel setup before the README-literal one)',
+    preload: AUTO,
+    module: 'nestjs-otel',
+  },
+  {
+    name: 'auto-instrumentations-node-traces-only',
+    description:
+      'auto-instrumentations-node with OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none: no meter or logger provider, so only the tracing part of the defaults',
+    preload: 'node-sdk',
+    module: 'none',
+    env: { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+  },
   {
     name: 'nest-tracing-http-off',
     description: "TracingModule.forRoot({ serviceName: 'bench-http', exporter, http: false })",
@@ -83,6 +141,12 @@ export const DIAGNOSTIC_SETUPS: Setup[] = [
 ];
 
 export const BASELINE_SETUP = 'untraced';
+
+/** The peers the issue asks nest-tracing to be ahead of, on every route. */
+export const PEER_SETUPS = ['auto-instrumentations-node', 'nestjs-otel'];
+
+/** nest-tracing as high-traffic services run it: goal at least 0.95 of untraced. */
+export const SAMPLING_SETUPS = ['nest-tracing-1pct', 'nest-tracing-sampled-out-parent'];
 
 export function findSetup(name: string | undefined): Setup {
   const all = [...SETUPS, ...DIAGNOSTIC_SETUPS];

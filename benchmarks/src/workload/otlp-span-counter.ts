@@ -3,10 +3,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { walkOtlpSpans } from './otlp-span-walker.js';
+import type { WalkedSpan } from './otlp-span-walker.js';
 
 /**
  * An OTLP/HTTP trace receiver on loopback that counts what arrives: spans per trace id, and, for the
- * traces it is asked to `describe`, each span's `service span-name`. The services export to it for
+ * traces it is asked to `describe`, each span's service, name, start and end. The services export to it for
  * real (OTLP/HTTP protobuf, `OTEL_EXPORTER_OTLP_ENDPOINT`); it reads the wire format with
  * `walkOtlpSpans` instead of decoding whole spans (as `OtlpTraceReceiver` of nest-tracing-testing
  * does), so the receiver's own CPU stays small on a machine it shares with the services.
@@ -21,7 +22,7 @@ export class OtlpSpanCounter {
   /** Wall time spent reading the exports, in microseconds. */
   readingMicros = 0;
   private readonly perTrace = new Map<string, number>();
-  private readonly described = new Map<string, string[]>();
+  private readonly described = new Map<string, WalkedSpan[]>();
   private server: Server | undefined;
 
   async start(): Promise<this> {
@@ -49,13 +50,18 @@ export class OtlpSpanCounter {
     return sum;
   }
 
-  /** From now on, remember `service span-name` of each span of this trace (see `description`). */
+  /** From now on, keep each span of this trace that arrives (see `description` and `describedSpans`). */
   describe(traceId: string): void {
     this.described.set(traceId, []);
   }
 
   /** The `service span-name` lines of a trace given to `describe`, in the order they arrived. */
   description(traceId: string): string[] {
+    return this.describedSpans(traceId).map((span) => `${span.service} ${span.name}`);
+  }
+
+  /** The spans of a trace given to `describe`, in the order they arrived. */
+  describedSpans(traceId: string): WalkedSpan[] {
     return [...(this.described.get(traceId) ?? [])];
   }
 
@@ -105,11 +111,11 @@ export class OtlpSpanCounter {
     });
   }
 
-  private count(spans: ReturnType<typeof walkOtlpSpans>): void {
+  private count(spans: readonly WalkedSpan[]): void {
     this.totalSpans += spans.length;
     for (const span of spans) {
       this.perTrace.set(span.traceId, (this.perTrace.get(span.traceId) ?? 0) + 1);
-      this.described.get(span.traceId)?.push(`${span.service} ${span.name}`);
+      this.described.get(span.traceId)?.push(span);
     }
   }
 }

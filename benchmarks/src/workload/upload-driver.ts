@@ -2,21 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { CompletionListener } from './workload-database.js';
 
 /**
- * The essay every upload sends: one paragraph, 106 words, four of them misspelt, so the spellchecker
- * has real work and the lifecycle records an error count.
+ * The essay every upload sends: one paragraph of 119 words, four of them misspelt, the others in the
+ * sample spellchecker's dictionary (a word it does not know costs an edit-distance scan of the whole
+ * dictionary, so a text full of them would make the spellchecker the whole workload).
  */
 export const WORKLOAD_ESSAY = {
   fileName: 'river-essay.txt',
   contentType: 'text/plain',
   text: [
     'Teh students read thier books by the river every morning before school.',
-    'They talk about the stories, the characters and the places they have never seen,',
-    'and they write short notes in the margins when a sentence surprises them.',
-    'Some of them prefer poems, others long novels with maps on the first page;',
-    'a few read only history, because they want to know how the town became what it is.',
-    'Their teacher asks them to write one page each week about what they read,',
-    'and to explain in their own words why a book was worth the time, or why it was not.',
-    'Most weeks the essays are short, but the best ones are honset and carefull.',
+    'They say what they think about the story, the people and the place they have never been to,',
+    'and they write a few words on the page when a sentence is important to them.',
+    'Some of them like history, other students like science; a few read only about the sea,',
+    'because they want to know how the world became what it is.',
+    'Their teacher would like them to write one page each day about what they read,',
+    'and to say in their own words why a book was good, or why it was not.',
+    'Most of the essays are small, but the best are honset and carefull.',
   ].join(' '),
 };
 
@@ -81,21 +82,25 @@ export async function uploadOne(
 
 /**
  * Upload `count` essays through the gateway with `concurrency` in flight (a closed loop: each worker
- * sends its next upload when the previous one completed its Kafka chain).
+ * sends its next upload when the previous one completed its Kafka chain). `beforeUpload` learns each
+ * upload's trace id before it is sent.
  */
 export async function runUploads(
   gatewayUrl: string,
   completions: CompletionListener,
   count: number,
   concurrency: number,
+  beforeUpload?: (traceId: string, index: number) => void,
 ): Promise<UploadBatch> {
   const results: UploadResult[] = [];
-  let remaining = count;
+  let sent = 0;
   const started = performance.now();
   const worker = async (): Promise<void> => {
-    while (remaining > 0) {
-      remaining -= 1;
-      results.push(await uploadOne(gatewayUrl, completions));
+    while (sent < count) {
+      const traceId = randomBytes(16).toString('hex');
+      beforeUpload?.(traceId, sent);
+      sent += 1;
+      results.push(await uploadOne(gatewayUrl, completions, traceId));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));

@@ -1,5 +1,5 @@
 import type { Variant } from './service-set.js';
-import { percentile } from './workload-rounds.js';
+import { percentile, summarizeBreakdowns } from './latency-breakdown.js';
 import type { RoundRecord } from './workload-rounds.js';
 
 /** The goals of issue 13 for the upload path. */
@@ -39,6 +39,8 @@ export interface WorkloadSummary {
   p99Ratio: number;
   p99RatioMedianOfRounds: number;
   spans: { expected: number; received: number; uploadsShort: number; uploadsOver: number };
+  /** Where a traced upload's time goes, from the spans of every 10th measured traced upload. */
+  tracedLatencyBreakdown: { samples: number; steps: ReturnType<typeof summarizeBreakdowns> };
   goals: { throughput: string; p99: string; spans: string };
 }
 
@@ -120,6 +122,7 @@ export function summarize(records: readonly RoundRecord[]): WorkloadSummary {
     spans.uploadsShort += record.spans.uploadsShort;
     spans.uploadsOver += record.spans.uploadsOver;
   }
+  const breakdowns = records.flatMap((record) => record.breakdowns ?? []);
   const throughputRatio = traced.uploadsPerSecond / untraced.uploadsPerSecond;
   const p99Ratio = traced.chainP99Ms / untraced.chainP99Ms;
   const failed = untraced.failed + traced.failed;
@@ -133,6 +136,7 @@ export function summarize(records: readonly RoundRecord[]): WorkloadSummary {
     p99Ratio,
     p99RatioMedianOfRounds: traced.chainP99MedianOfRoundsMs / untraced.chainP99MedianOfRoundsMs,
     spans,
+    tracedLatencyBreakdown: { samples: breakdowns.length, steps: summarizeBreakdowns(breakdowns) },
     goals: {
       throughput: `${met(throughputRatio >= GOALS.throughputRatio)} (${throughputRatio.toFixed(3)} ≥ ${GOALS.throughputRatio})`,
       p99: `${met(p99Ratio <= GOALS.p99Ratio)} (${p99Ratio.toFixed(3)}x ≤ ${GOALS.p99Ratio}x)`,
@@ -183,6 +187,10 @@ export function formatSummary(summary: WorkloadSummary): string[] {
       ),
     ),
     `  paired throughput ratio (median of adjacent rounds): ${summary.pairedThroughputRatio.toFixed(3)}`,
+    `  where a traced upload's time goes (${summary.tracedLatencyBreakdown.samples} sampled uploads, from their spans):`,
+    ...summary.tracedLatencyBreakdown.steps.map(
+      (step) => `    ${step.step.padEnd(52)} p50 ${ms(step.p50Ms).padStart(9)}   p99 ${ms(step.p99Ms).padStart(9)}`,
+    ),
     `  goal throughput: ${summary.goals.throughput}`,
     `  goal p99: ${summary.goals.p99}`,
     `  every span recorded and exported: ${summary.goals.spans}`,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuBetween, takeCpuSnapshot } from './cpu-accounting.js';
+import { breakdownOf, percentile } from './latency-breakdown.js';
 import type { CpuUse, TrackedProcess } from './cpu-accounting.js';
 import type { OtlpSpanCounter } from './otlp-span-counter.js';
 import type { ServiceSet, Variant } from './service-set.js';
@@ -31,6 +32,8 @@ export interface RoundRecord {
   wallMs: number;
   cpu: CpuUse;
   spans?: RoundSpans;
+  /** Traced rounds: milliseconds per step of the upload path (see `BREAKDOWN_STEPS`) of every `sampleEvery`-th upload. */
+  breakdowns?: number[][];
 }
 
 export interface RoundsContext {
@@ -53,6 +56,9 @@ export interface RoundsOptions {
   roundWarmup: number;
 }
 
+/** In traced rounds, every how many uploads the receiver keeps the spans for the latency breakdown. */
+const BREAKDOWN_SAMPLE_EVERY = 10;
+
 /** After a traced round, how long the span count may stay still before the benchmark stops waiting. */
 const SPAN_QUIET_MS = 3000;
 const SPAN_TIMEOUT_MS = 20_000;
@@ -63,8 +69,15 @@ export function roundOrder(rounds: number): Variant[] {
   return Array.from({ length: 2 * rounds }, (_, index) => pattern[index % 4]);
 }
 
-async function uploads(context: RoundsContext, variant: Variant, count: number, concurrency: number) {
-  const batch = await runUploads(context.sets[variant].gatewayUrl, context.completions, count, concurrency);
+async function uploads(
+  context: RoundsContext,
+  variant: Variant,
+  count: number,
+  concurrency: number,
+  beforeUpload?: (traceId: string, index: number) => void,
+) {
+  const gatewayUrl = context.sets[variant].gatewayUrl;
+  const batch = await runUploads(gatewayUrl, context.completions, count, concurrency, beforeUpload);
   if (variant === 'traced') for (const result of batch.results) context.tracedTraceIds.add(result.traceId);
   const failed = batch.results.filter((result) => result.error);
   if (failed.length > 0) context.log(`    ${failed.length} ${variant} upload(s) failed, first: ${failed[0].error}`);
@@ -123,26 +136,25 @@ export async function runRounds(
   const records: RoundRecord[] = [];
   for (const [index, variant] of roundOrder(options.rounds).entries()) {
     if (options.roundWarmup > 0) await uploads(context, variant, options.roundWarmup, options.concurrency);
+    const sampled: string[] = [];
+    const sample = (traceId: string, upload: number): void => {
+      if (variant !== 'traced' || upload % BREAKDOWN_SAMPLE_EVERY !== 0) return;
+      context.counter.describe(traceId);
+      sampled.push(traceId);
+    };
     const before = takeCpuSnapshot(context.tracked);
-    const batch = await uploads(context, variant, options.uploads, options.concurrency);
+    const batch = await uploads(context, variant, options.uploads, options.concurrency, sample);
     const cpu = cpuBetween(before, takeCpuSnapshot(context.tracked));
     const record: RoundRecord = { round: index + 1, variant, results: batch.results, wallMs: batch.wallMs, cpu };
-    if (variant === 'traced') record.spans = await countRoundSpans(context, batch.results, calibration.spansPerUpload);
+    if (variant === 'traced') {
+      record.spans = await countRoundSpans(context, batch.results, calibration.spansPerUpload);
+      record.breakdowns = sampled.flatMap((traceId) => breakdownOf(context.counter.describedSpans(traceId)) ?? []);
+    }
     records.push(record);
     context.log(describeRound(record));
     await sleep(500);
   }
   return records;
-}
-
-function percentileOf(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-/** The p-th percentile (nearest rank) of the values. */
-export function percentile(values: readonly number[], p: number): number {
-  return percentileOf([...values].sort((a, b) => a - b), p);
 }
 
 function describeRound(record: RoundRecord): string {

@@ -4,13 +4,15 @@ import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-bro
 import { machineInfo } from '../machine-info.js';
 import { argument } from '../micro/child-phase.js';
 import type { TrackedProcess } from './cpu-accounting.js';
+import { KafkaLongPollProxy } from './kafka-long-poll.proxy.js';
+import { percentile } from './latency-breakdown.js';
 import { OtlpSpanCounter } from './otlp-span-counter.js';
 import { ROOT_DIR } from './service-process.js';
 import { ESSAY_PIPELINE_TOPICS, startServiceSet } from './service-set.js';
 import type { ServiceSet, Variant } from './service-set.js';
 import { CompletionListener, installCompletionTrigger, recreateSchemas, schemaFor } from './workload-database.js';
 import { formatSummary, summarize } from './workload-report.js';
-import { calibrate, percentile, runRounds, warmUp } from './workload-rounds.js';
+import { calibrate, runRounds, warmUp } from './workload-rounds.js';
 import type { RoundRecord, RoundsContext, RoundsOptions } from './workload-rounds.js';
 
 /**
@@ -20,6 +22,7 @@ import type { RoundRecord, RoundsContext, RoundsOptions } from './workload-round
  * services' topics and consumer groups are fixed names); uploads go through one gateway at a time
  * in interleaved rounds. See benchmarks/docs/workload.md.
  * Usage: node workload.bench.js [--rounds=N] [--uploads=N] [--concurrency=N] [--warmup=N] [--round-warmup=N]
+ *   [--long-poll=false] (the services talk to mokapi directly, whose fetches do not wait: see KafkaLongPollProxy)
  */
 const options: RoundsOptions = {
   rounds: Number(argument('rounds') ?? 6),
@@ -28,6 +31,7 @@ const options: RoundsOptions = {
   warmup: Number(argument('warmup') ?? 150),
   roundWarmup: Number(argument('round-warmup') ?? 20),
 };
+const longPoll = argument('long-poll') !== 'false';
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RESULTS = new URL('../../results/workload-latest.json', import.meta.url);
 const VARIANTS: readonly Variant[] = ['untraced', 'traced'];
@@ -98,13 +102,15 @@ async function main(): Promise<void> {
   out(`nest-tracing workload benchmark (essay upload path): ${JSON.stringify(info)}`);
   out(
     `${options.rounds} rounds per variant of ${options.uploads} uploads (${options.roundWarmup} unmeasured before each), ` +
-      `${options.concurrency} in flight, ${options.warmup} warm-up uploads per set; PostgreSQL ${databaseUrl}`,
+      `${options.concurrency} in flight, ${options.warmup} warm-up uploads per set; PostgreSQL ${databaseUrl}; ` +
+      `Kafka ${longPoll ? 'through the long-poll proxy' : 'direct to mokapi'}`,
   );
   const tracked: TrackedProcess[] = [];
   const counter = await new OtlpSpanCounter().start();
   const postgres = await recreateSchemas(databaseUrl, VARIANTS.map(schemaFor));
   const completions = await CompletionListener.open(databaseUrl, VARIANTS.map(channelFor));
   const brokers: KafkaTestBroker[] = [];
+  const proxies: Partial<Record<Variant, KafkaLongPollProxy>> = {};
   const sets: Partial<Record<Variant, ServiceSet>> = {};
   try {
     const startup: Record<string, number> = {};
@@ -112,12 +118,15 @@ async function main(): Promise<void> {
       const started = performance.now();
       const broker = await startBroker(`${variant} broker`, tracked);
       brokers.push(broker);
-      const set = await startServiceSet(variant, { brokers: broker.brokers, databaseUrl, otlpEndpoint: counter.endpoint });
+      const proxy = longPoll ? await new KafkaLongPollProxy(Number(broker.brokers[0].split(':')[1])).start() : undefined;
+      proxies[variant] = proxy;
+      const kafkaBrokers = proxy ? [proxy.address] : broker.brokers;
+      const set = await startServiceSet(variant, { brokers: kafkaBrokers, databaseUrl, otlpEndpoint: counter.endpoint });
       sets[variant] = set;
       for (const service of set.services) tracked.push({ label: `${variant} ${service.name}`, pid: service.pid });
       await installCompletionTrigger(databaseUrl, schemaFor(variant), channelFor(variant));
       startup[variant] = Math.round(performance.now() - started);
-      out(`  ${variant} set ready in ${(startup[variant] / 1000).toFixed(1)} s: gateway ${set.gatewayUrl}, broker ${broker.brokers.join(',')}`);
+      out(`  ${variant} set ready in ${(startup[variant] / 1000).toFixed(1)} s: gateway ${set.gatewayUrl}, Kafka ${kafkaBrokers.join(',')}${proxy ? ` (long-poll proxy to ${broker.brokers.join(',')})` : ''}`);
     }
     const context: RoundsContext = {
       sets: sets as Record<Variant, ServiceSet>,
@@ -145,10 +154,11 @@ async function main(): Promise<void> {
       benchmark: 'workload',
       machine: info,
       versions: await versions(),
-      options: { ...options, databaseUrl, exporter: 'OTLP/HTTP protobuf, batch (1 s delay, OpenTelemetry defaults)' },
+      options: { ...options, longPoll, databaseUrl, exporter: 'OTLP/HTTP protobuf, batch (1 s delay, OpenTelemetry defaults)' },
       startupMs: startup,
       calibration,
       receiver: { spans: counter.totalSpans, requests: counter.requests, refused: counter.refused, stray, readingMs: Math.round(counter.readingMicros / 1000) },
+      kafkaLongPoll: Object.fromEntries(VARIANTS.map((variant) => [variant, proxies[variant]?.stats ?? null])),
       summary,
       rounds: records.map(roundJson),
     };
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
     out(`\nwrote ${RESULTS.pathname} (${info.durationSeconds} s in all)`);
   } finally {
     await Promise.all(VARIANTS.map((variant) => sets[variant]?.stop()));
+    await Promise.all(VARIANTS.map((variant) => proxies[variant]?.stop()));
     await Promise.all(brokers.map((broker) => broker.stop()));
     await completions.close();
     await counter.stop();

@@ -165,7 +165,8 @@ export class KafkaLongPollProxy {
     needle.write('127.0.0.1', 0, 'latin1');
     needle.writeInt32BE(this.upstreamPort, 9);
     const ownPort = (this.server!.address() as AddressInfo).port;
-    for (let at = copy.indexOf(needle); at !== -1; at = copy.indexOf(needle, at + 13)) copy.writeInt32BE(ownPort, at + 9);
+    for (let at = copy.indexOf(needle); at !== -1; at = copy.indexOf(needle, at + 13))
+      copy.writeInt32BE(ownPort, at + 9);
     return copy;
   }
 }

@@ -35,8 +35,14 @@ const PATH: ReadonlyArray<[string, PathPoint]> = [
     'spellchecker: check, spellcheck.completed acked',
     point('spellchecker-service', 'kafka.produce.essay.spellcheck.completed', 'endMs'),
   ],
-  ['Kafka → lifecycle (completed)', point('essay-lifecycle-service', 'kafka.consume.essay.spellcheck.completed', 'startMs')],
-  ['lifecycle: 2 transitions, consume span ends', point('essay-lifecycle-service', 'kafka.consume.essay.spellcheck.completed', 'endMs')],
+  [
+    'Kafka → lifecycle (completed)',
+    point('essay-lifecycle-service', 'kafka.consume.essay.spellcheck.completed', 'startMs'),
+  ],
+  [
+    'lifecycle: 2 transitions, consume span ends',
+    point('essay-lifecycle-service', 'kafka.consume.essay.spellcheck.completed', 'endMs'),
+  ],
 ];
 
 /** The steps' names, in path order. */

@@ -104,7 +104,8 @@ export async function startServiceProcess(name: string, options: ServiceProcessO
   const isReady = readyLine ? async () => readyLine.test(output) : () => answersHealth(url);
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
   while (!(await isReady())) {
-    if (exited(child)) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    if (exited(child))
+      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
     if (Date.now() > deadline) {
       await stopProcess(child);
       throw new Error(`${name} was not ready in time:\n${output}`);

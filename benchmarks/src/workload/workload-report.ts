@@ -53,13 +53,14 @@ function medianOrUndefined(values: ReadonlyArray<number | undefined>): number | 
   return known.length > 0 ? median(known) : undefined;
 }
 
+const completed = (record: RoundRecord) => record.results.filter((result) => !result.error);
+
 function summarizeVariant(records: readonly RoundRecord[], variant: Variant): VariantSummary {
   const own = records.filter((record) => record.variant === variant);
   const results = own.flatMap((record) => record.results);
-  const done = results.filter((result) => !result.error);
-  const perSecond = own.map(
-    (record) => (record.results.filter((result) => !result.error).length / record.wallMs) * 1000,
-  );
+  const chain = own.flatMap(completed).map((result) => result.chainMs);
+  const http = own.flatMap(completed).map((result) => result.httpMs);
+  const perSecond = own.map((record) => (completed(record).length / record.wallMs) * 1000);
   const cpuUsPerUpload: Record<string, number> = {};
   for (const record of own) {
     for (const [label, us] of Object.entries(record.cpu.perLabelUs)) {
@@ -70,36 +71,46 @@ function summarizeVariant(records: readonly RoundRecord[], variant: Variant): Va
   return {
     rounds: own.length,
     uploads: results.length,
-    failed: results.length - done.length,
+    failed: results.length - chain.length,
     uploadsPerSecond: median(perSecond),
     roundUploadsPerSecond: perSecond,
-    chainP50Ms: percentile(
-      done.map((result) => result.chainMs),
-      50,
-    ),
-    chainP99Ms: percentile(
-      done.map((result) => result.chainMs),
-      99,
-    ),
-    chainP99MedianOfRoundsMs: median(
-      own.map((record) =>
-        percentile(
-          record.results.filter((result) => !result.error).map((result) => result.chainMs),
-          99,
-        ),
-      ),
-    ),
-    httpP50Ms: percentile(
-      done.map((result) => result.httpMs),
-      50,
-    ),
-    httpP99Ms: percentile(
-      done.map((result) => result.httpMs),
-      99,
-    ),
+    chainP50Ms: percentile(chain, 50),
+    chainP99Ms: percentile(chain, 99),
+    chainP99MedianOfRoundsMs: median(own.map((record) => roundPercentile(record, 'chainMs', 99))),
+    httpP50Ms: percentile(http, 50),
+    httpP99Ms: percentile(http, 99),
     cpuUsPerUpload: Object.fromEntries(Object.entries(cpuUsPerUpload).map(([label, us]) => [label, Math.round(us)])),
     machineCpus: medianOrUndefined(own.map((record) => record.cpu.machineCpus)),
     otherCpus: medianOrUndefined(own.map((record) => record.cpu.otherCpus)),
+  };
+}
+
+/** A percentile of one round's completed uploads. */
+export function roundPercentile(record: RoundRecord, measure: 'chainMs' | 'httpMs', p: number): number {
+  return percentile(
+    completed(record).map((result) => result[measure]),
+    p,
+  );
+}
+
+/** One round for the results file: rates, percentiles, CPU and spans, without the single uploads. */
+export function roundJson(record: RoundRecord): Record<string, unknown> {
+  const done = completed(record).length;
+  const round2 = (value: number) => Number(value.toFixed(2));
+  const chain = (p: number) => round2(roundPercentile(record, 'chainMs', p));
+  return {
+    round: record.round,
+    variant: record.variant,
+    uploads: record.results.length,
+    failed: record.results.length - done,
+    wallMs: round2(record.wallMs),
+    uploadsPerSecond: round2((done / record.wallMs) * 1000),
+    chainMs: { p50: chain(50), p90: chain(90), p99: chain(99), max: chain(100) },
+    httpMs: { p50: round2(roundPercentile(record, 'httpMs', 50)), p99: round2(roundPercentile(record, 'httpMs', 99)) },
+    machineCpus: record.cpu.machineCpus === undefined ? null : round2(record.cpu.machineCpus),
+    otherCpus: record.cpu.otherCpus === undefined ? null : round2(record.cpu.otherCpus),
+    cpuUs: Object.fromEntries(Object.entries(record.cpu.perLabelUs).map(([label, us]) => [label, Math.round(us)])),
+    ...(record.spans ? { spans: record.spans } : {}),
   };
 }
 
@@ -110,7 +121,7 @@ export function summarize(records: readonly RoundRecord[]): WorkloadSummary {
   const pairRatios: number[] = [];
   for (let index = 0; index + 1 < records.length; index += 2) {
     const [a, b] = [records[index], records[index + 1]];
-    const rate = (record: RoundRecord) => record.results.filter((result) => !result.error).length / record.wallMs;
+    const rate = (record: RoundRecord) => completed(record).length / record.wallMs;
     const [tracedRound, untracedRound] = a.variant === 'traced' ? [a, b] : [b, a];
     pairRatios.push(rate(tracedRound) / rate(untracedRound));
   }
@@ -165,26 +176,14 @@ export function formatSummary(summary: WorkloadSummary): string[] {
     variant.cpuUsPerUpload[`${prefix} ${label}`] ?? variant.cpuUsPerUpload[label] ?? 0;
   return [
     `  ${''.padEnd(34)} ${'untraced'.padStart(12)} ${'traced'.padStart(12)} ${'ratio'.padStart(8)}`,
-    row(
-      'uploads/s (median of rounds)',
-      (v) => v.uploadsPerSecond.toFixed(1),
-      summary.throughputRatio.toFixed(3),
-    ),
+    row('uploads/s (median of rounds)', (v) => v.uploadsPerSecond.toFixed(1), summary.throughputRatio.toFixed(3)),
     row('upload → completed p50', (v) => ms(v.chainP50Ms), summary.p50Ratio.toFixed(3)),
     row('upload → completed p99', (v) => ms(v.chainP99Ms), summary.p99Ratio.toFixed(3)),
-    row(
-      'p99, median of rounds',
-      (v) => ms(v.chainP99MedianOfRoundsMs),
-      summary.p99RatioMedianOfRounds.toFixed(3),
-    ),
+    row('p99, median of rounds', (v) => ms(v.chainP99MedianOfRoundsMs), summary.p99RatioMedianOfRounds.toFixed(3)),
     row('POST /essays p50', (v) => ms(v.httpP50Ms), ''),
     row('POST /essays p99', (v) => ms(v.httpP99Ms), ''),
     ...labels.map((label) =>
-      row(
-        `CPU µs/upload: ${label}`,
-        (v) => String(cpuOf(v, label, v === summary.traced ? 'traced' : 'untraced')),
-        '',
-      ),
+      row(`CPU µs/upload: ${label}`, (v) => String(cpuOf(v, label, v === summary.traced ? 'traced' : 'untraced')), ''),
     ),
     `  paired throughput ratio (median of adjacent rounds): ${summary.pairedThroughputRatio.toFixed(3)}`,
     `  where a traced upload's time goes (${summary.tracedLatencyBreakdown.samples} sampled uploads, from their spans):`,

@@ -148,7 +148,10 @@ export async function runRounds(
     const record: RoundRecord = { round: index + 1, variant, results: batch.results, wallMs: batch.wallMs, cpu };
     if (variant === 'traced') {
       record.spans = await countRoundSpans(context, batch.results, calibration.spansPerUpload);
-      record.breakdowns = sampled.flatMap((traceId) => breakdownOf(context.counter.describedSpans(traceId)) ?? []);
+      record.breakdowns = sampled.flatMap((traceId) => {
+        const breakdown = breakdownOf(context.counter.describedSpans(traceId));
+        return breakdown ? [breakdown] : [];
+      });
     }
     records.push(record);
     context.log(describeRound(record));

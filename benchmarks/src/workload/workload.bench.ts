@@ -5,15 +5,14 @@ import { machineInfo } from '../machine-info.js';
 import { argument } from '../micro/child-phase.js';
 import type { TrackedProcess } from './cpu-accounting.js';
 import { KafkaLongPollProxy } from './kafka-long-poll.proxy.js';
-import { percentile } from './latency-breakdown.js';
 import { OtlpSpanCounter } from './otlp-span-counter.js';
 import { ROOT_DIR } from './service-process.js';
 import { ESSAY_PIPELINE_TOPICS, startServiceSet } from './service-set.js';
 import type { ServiceSet, Variant } from './service-set.js';
 import { CompletionListener, installCompletionTrigger, recreateSchemas, schemaFor } from './workload-database.js';
-import { formatSummary, summarize } from './workload-report.js';
+import { formatSummary, roundJson, summarize } from './workload-report.js';
 import { calibrate, runRounds, warmUp } from './workload-rounds.js';
-import type { RoundRecord, RoundsContext, RoundsOptions } from './workload-rounds.js';
+import type { RoundsContext, RoundsOptions } from './workload-rounds.js';
 
 /**
  * The essay platform's upload path end to end, traced against untraced: gateway → file → content over
@@ -25,7 +24,7 @@ import type { RoundRecord, RoundsContext, RoundsOptions } from './workload-round
  *   [--long-poll=false] (the services talk to mokapi directly, whose fetches do not wait: see KafkaLongPollProxy)
  */
 const options: RoundsOptions = {
-  rounds: Number(argument('rounds') ?? 6),
+  rounds: Number(argument('rounds') ?? 8),
   uploads: Number(argument('uploads') ?? 300),
   concurrency: Number(argument('concurrency') ?? 6),
   warmup: Number(argument('warmup') ?? 150),
@@ -72,33 +71,15 @@ async function startBroker(label: string, tracked: TrackedProcess[]): Promise<Ka
   return module.startKafkaTestBroker({ topics: ESSAY_PIPELINE_TOPICS, logger });
 }
 
-function roundJson(record: RoundRecord): Record<string, unknown> {
-  const done = record.results.filter((result) => !result.error);
-  const chain = done.map((result) => result.chainMs);
-  const http = done.map((result) => result.httpMs);
-  const round = (value: number) => Number(value.toFixed(2));
-  return {
-    round: record.round,
-    variant: record.variant,
-    uploads: record.results.length,
-    failed: record.results.length - done.length,
-    wallMs: round(record.wallMs),
-    uploadsPerSecond: round((done.length / record.wallMs) * 1000),
-    chainMs: { p50: round(percentile(chain, 50)), p90: round(percentile(chain, 90)), p99: round(percentile(chain, 99)), max: round(Math.max(...chain)) },
-    httpMs: { p50: round(percentile(http, 50)), p99: round(percentile(http, 99)) },
-    machineCpus: record.cpu.machineCpus === undefined ? null : round(record.cpu.machineCpus),
-    otherCpus: record.cpu.otherCpus === undefined ? null : round(record.cpu.otherCpus),
-    cpuUs: Object.fromEntries(Object.entries(record.cpu.perLabelUs).map(([label, us]) => [label, Math.round(us)])),
-    ...(record.spans ? { spans: record.spans } : {}),
-  };
-}
-
 async function main(): Promise<void> {
   if (process.env.KAFKA_BROKERS) {
     throw new Error('The workload benchmark starts a Kafka broker per service set; unset KAFKA_BROKERS.');
   }
   const startedAt = Date.now();
-  const info: Record<string, unknown> = { ...machineInfo(), loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))) };
+  const info: Record<string, unknown> = {
+    ...machineInfo(),
+    loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))),
+  };
   out(`nest-tracing workload benchmark (essay upload path): ${JSON.stringify(info)}`);
   out(
     `${options.rounds} rounds per variant of ${options.uploads} uploads (${options.roundWarmup} unmeasured before each), ` +
@@ -118,15 +99,23 @@ async function main(): Promise<void> {
       const started = performance.now();
       const broker = await startBroker(`${variant} broker`, tracked);
       brokers.push(broker);
-      const proxy = longPoll ? await new KafkaLongPollProxy(Number(broker.brokers[0].split(':')[1])).start() : undefined;
+      const proxy = longPoll
+        ? await new KafkaLongPollProxy(Number(broker.brokers[0].split(':')[1])).start()
+        : undefined;
       proxies[variant] = proxy;
       const kafkaBrokers = proxy ? [proxy.address] : broker.brokers;
-      const set = await startServiceSet(variant, { brokers: kafkaBrokers, databaseUrl, otlpEndpoint: counter.endpoint });
+      const set = await startServiceSet(variant, {
+        brokers: kafkaBrokers,
+        databaseUrl,
+        otlpEndpoint: counter.endpoint,
+      });
       sets[variant] = set;
       for (const service of set.services) tracked.push({ label: `${variant} ${service.name}`, pid: service.pid });
       await installCompletionTrigger(databaseUrl, schemaFor(variant), channelFor(variant));
       startup[variant] = Math.round(performance.now() - started);
-      out(`  ${variant} set ready in ${(startup[variant] / 1000).toFixed(1)} s: gateway ${set.gatewayUrl}, Kafka ${kafkaBrokers.join(',')}${proxy ? ` (long-poll proxy to ${broker.brokers.join(',')})` : ''}`);
+      out(
+        `  ${variant} set ready in ${(startup[variant] / 1000).toFixed(1)} s: gateway ${set.gatewayUrl}, Kafka ${kafkaBrokers.join(',')}${proxy ? ` (long-poll proxy to ${broker.brokers.join(',')})` : ''}`,
+      );
     }
     const context: RoundsContext = {
       sets: sets as Record<Variant, ServiceSet>,
@@ -140,34 +129,48 @@ async function main(): Promise<void> {
     const calibration = await calibrate(context);
     out(`  calibration: one traced upload delivers ${calibration.spansPerUpload} spans`);
     const records = await runRounds(context, options, calibration);
-    await Promise.all(VARIANTS.map((variant) => sets[variant]?.stop()));
+    await Promise.all(Object.values(sets).map((set) => set.stop()));
     const stray = counter.totalSpans - counter.spansOfAll(context.tracedTraceIds);
     const summary = summarize(records);
     out('\nSummary');
     for (const line of formatSummary(summary)) out(line);
-    out(`  receiver: ${counter.totalSpans} spans in ${counter.requests} OTLP requests (${counter.refused} refused), ` +
-      `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them`);
+    out(
+      `  receiver: ${counter.totalSpans} spans in ${counter.requests} OTLP requests (${counter.refused} refused), ` +
+        `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them`,
+    );
     info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
     info.postgres = postgres;
-    info.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+    const durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+    info.durationSeconds = durationSeconds;
     const json = {
       benchmark: 'workload',
       machine: info,
       versions: await versions(),
-      options: { ...options, longPoll, databaseUrl, exporter: 'OTLP/HTTP protobuf, batch (1 s delay, OpenTelemetry defaults)' },
+      options: {
+        ...options,
+        longPoll,
+        databaseUrl,
+        exporter: 'OTLP/HTTP protobuf, batch (1 s delay, OpenTelemetry defaults)',
+      },
       startupMs: startup,
       calibration,
-      receiver: { spans: counter.totalSpans, requests: counter.requests, refused: counter.refused, stray, readingMs: Math.round(counter.readingMicros / 1000) },
+      receiver: {
+        spans: counter.totalSpans,
+        requests: counter.requests,
+        refused: counter.refused,
+        stray,
+        readingMs: Math.round(counter.readingMicros / 1000),
+      },
       kafkaLongPoll: Object.fromEntries(VARIANTS.map((variant) => [variant, proxies[variant]?.stats ?? null])),
       summary,
       rounds: records.map(roundJson),
     };
     await mkdir(new URL('.', RESULTS), { recursive: true });
     await writeFile(RESULTS, `${JSON.stringify(json, null, 2)}\n`);
-    out(`\nwrote ${RESULTS.pathname} (${info.durationSeconds} s in all)`);
+    out(`\nwrote ${RESULTS.pathname} (${durationSeconds} s in all)`);
   } finally {
-    await Promise.all(VARIANTS.map((variant) => sets[variant]?.stop()));
-    await Promise.all(VARIANTS.map((variant) => proxies[variant]?.stop()));
+    await Promise.all(Object.values(sets).map((set) => set.stop()));
+    await Promise.all(Object.values(proxies).map((proxy) => proxy.stop()));
     await Promise.all(brokers.map((broker) => broker.stop()));
     await completions.close();
     await counter.stop();

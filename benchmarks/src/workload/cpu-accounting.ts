@@ -13,6 +13,8 @@ export interface CpuSnapshot {
   atMs: number;
   machineUs: number | undefined;
   perLabelUs: Record<string, number>;
+  /** CPU time of each PostgreSQL server process (backends come and go with the pools' connections). */
+  postgresUs: Map<number, number>;
 }
 
 /** CPU used between two snapshots. */
@@ -25,20 +27,19 @@ export interface CpuUse {
   perLabelUs: Record<string, number>;
 }
 
-/** CPU time of every PostgreSQL server process (all its backends), in microseconds. */
-function postgresCpuMicros(): number {
-  let sum = 0;
+/** CPU time of each PostgreSQL server process (the server and its backends), in microseconds. */
+function postgresCpuMicros(): Map<number, number> {
+  const perPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      sum += processCpuMicros(Number(entry)) ?? 0;
+      if (!readFileSync(`/proc/${entry}/stat`, 'utf8').includes('(postgres)')) continue;
+      perPid.set(Number(entry), processCpuMicros(Number(entry)) ?? 0);
     } catch {
       // the process ended meanwhile
     }
   }
-  return sum;
+  return perPid;
 }
 
 /**
@@ -51,8 +52,7 @@ export function takeCpuSnapshot(tracked: readonly TrackedProcess[]): CpuSnapshot
   for (const { label, pid } of tracked) perLabelUs[label] = processCpuMicros(pid) ?? 0;
   const own = process.cpuUsage();
   perLabelUs.harness = own.user + own.system;
-  perLabelUs.postgres = postgresCpuMicros();
-  return { atMs: performance.now(), machineUs: machineBusyUs(), perLabelUs };
+  return { atMs: performance.now(), machineUs: machineBusyUs(), perLabelUs, postgresUs: postgresCpuMicros() };
 }
 
 export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
@@ -63,6 +63,10 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
     perLabelUs[label] = us - (before.perLabelUs[label] ?? 0);
     trackedUs += perLabelUs[label];
   }
+  // a backend that started since `before` counts whole; one that ended since loses its last moments
+  perLabelUs.postgres = 0;
+  for (const [pid, us] of after.postgresUs) perLabelUs.postgres += us - (before.postgresUs.get(pid) ?? 0);
+  trackedUs += perLabelUs.postgres;
   const machineUs =
     before.machineUs === undefined || after.machineUs === undefined ? undefined : after.machineUs - before.machineUs;
   return {

@@ -130,13 +130,16 @@ async function main(): Promise<void> {
     out(`  calibration: one traced upload delivers ${calibration.spansPerUpload} spans`);
     const records = await runRounds(context, options, calibration);
     await Promise.all(Object.values(sets).map((set) => set.stop()));
-    const stray = counter.totalSpans - counter.spansOfAll(context.tracedTraceIds);
+    const tracedUploads = context.tracedTraceIds.size;
+    const inUploads = counter.spansOfAll(context.tracedTraceIds);
+    const stray = counter.totalSpans - inUploads;
     const summary = summarize(records);
     out('\nSummary');
     for (const line of formatSummary(summary)) out(line);
     out(
       `  receiver: ${counter.totalSpans} spans in ${counter.requests} OTLP requests (${counter.refused} refused), ` +
-        `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them`,
+        `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them; ` +
+        `all ${tracedUploads} traced uploads (warm-ups included): ${inUploads} of ${tracedUploads * calibration.spansPerUpload} spans`,
     );
     info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
     info.postgres = postgres;
@@ -159,6 +162,8 @@ async function main(): Promise<void> {
         requests: counter.requests,
         refused: counter.refused,
         stray,
+        tracedUploads,
+        tracedUploadSpans: { expected: tracedUploads * calibration.spansPerUpload, received: inUploads },
         readingMs: Math.round(counter.readingMicros / 1000),
       },
       kafkaLongPoll: Object.fromEntries(VARIANTS.map((variant) => [variant, proxies[variant]?.stats ?? null])),

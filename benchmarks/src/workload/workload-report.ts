@@ -44,8 +44,11 @@ export interface WorkloadSummary {
   goals: { throughput: string; p99: string; spans: string };
 }
 
+/** The middle value, or the mean of the two middle values (with 2 rounds, their mean, not the lower one). */
 function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function medianOrUndefined(values: ReadonlyArray<number | undefined>): number | undefined {

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     for (const line of formatSummary(summary)) out(line);
     out(
       `  receiver: ${counter.totalSpans} spans in ${counter.requests} OTLP requests (${counter.refused} refused), ` +
-        `${stray} outside the uploads' traces, ${(counter.readingMicros / 1000).toFixed(0)} ms reading them; ` +
+        `${stray} outside the uploads' traces, ${(counter.readingCpuMicros / 1000).toFixed(0)} ms CPU reading them; ` +
         `all ${tracedUploads} traced uploads (warm-ups included): ${inUploads} of ${tracedUploads * calibration.spansPerUpload} spans`,
     );
     info.loadAverageAtEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
         stray,
         tracedUploads,
         tracedUploadSpans: { expected: tracedUploads * calibration.spansPerUpload, received: inUploads },
-        readingMs: Math.round(counter.readingMicros / 1000),
+        readingCpuMs: Math.round(counter.readingCpuMicros / 1000),
       },
       kafkaLongPoll: Object.fromEntries(VARIANTS.map((variant) => [variant, proxies[variant]?.stats ?? null])),
       summary,

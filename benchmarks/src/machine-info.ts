@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** The machine a benchmark ran on, written next to its results. */
 export function machineInfo(): Record<string, string | number> {
@@ -10,4 +12,13 @@ export function machineInfo(): Record<string, string | number> {
     date: new Date().toISOString(),
     loadAverage1m: Number(os.loadavg()[0].toFixed(2)),
   };
+}
+
+/**
+ * The folder a benchmark writes its `*-latest.json` to: `benchmarks/results/`, or `$BENCH_RESULTS_DIR`
+ * when set (`npm run bench:runtimes` gives each runtime its own, so the committed results stay).
+ */
+export function resultsDirectory(): URL {
+  const override = process.env.BENCH_RESULTS_DIR;
+  return override ? pathToFileURL(`${resolve(override)}/`) : new URL('../results/', import.meta.url);
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { HarnessMessage, ServerMessage, ServerSnapshot } from './http-server.js';
+import type { HarnessMessage, ServerMessage, ServerReadyMessage, ServerSnapshot } from './http-server.js';
 import type { FromLoadClient, LoadResult, ToLoadClient } from './load-client.js';
 import type { ApplicationSetUp, Setup } from './setups.js';
 
@@ -45,7 +45,7 @@ export class ServerProcess {
   private constructor(
     readonly setup: Setup,
     readonly port: number,
-    workIterations: number,
+    workIterations: number | undefined,
   ) {
     const preload = preloadScript(setup);
     this.command = [
@@ -55,7 +55,9 @@ export class ServerProcess {
       `--port=${port}`,
     ];
     // the setup's own environment variables (in the report's setup list) on top of the harness's
-    this.child = spawn(process.execPath, [...this.command, `--work-iterations=${workIterations}`], {
+    // no count: the server calibrates /work's loop itself
+    const work = workIterations === undefined ? [] : [`--work-iterations=${workIterations}`];
+    this.child = spawn(process.execPath, [...this.command, ...work], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...setup.env },
     });
@@ -68,9 +70,13 @@ export class ServerProcess {
   }
 
   /** Start the server and wait until it listens; returns what it announced. */
-  static async start(setup: Setup, port: number, workIterations: number): Promise<[ServerProcess, ServerMessage]> {
+  static async start(
+    setup: Setup,
+    port: number,
+    workIterations?: number,
+  ): Promise<[ServerProcess, ServerReadyMessage]> {
     const server = new ServerProcess(setup, port, workIterations);
-    const ready = new Promise<ServerMessage>((resolve, reject) => {
+    const ready = new Promise<ServerReadyMessage>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${setup.name}: not ready after ${READY_TIMEOUT_MS} ms`)),
         READY_TIMEOUT_MS,

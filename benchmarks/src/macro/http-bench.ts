@@ -1,24 +1,35 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { LoadClient, ServerProcess } from './child-processes.js';
 import type { LoadOptions } from './child-processes.js';
-import { calibrate, spin } from './cpu-work.js';
+import { spin } from './cpu-work.js';
 import type { ServerSnapshot } from './http-server.js';
-import { buildRows, evaluateGoals, formatGoals, formatReferenceFigures, formatTable, median } from './http-report.js';
-import type { Measurement, Route } from './http-report.js';
+import {
+  buildRows,
+  evaluateGoals,
+  formatGoals,
+  formatReferenceFigures,
+  formatTable,
+  formatWorkLoops,
+  median,
+} from './http-report.js';
+import type { Measurement, Route, WorkLoopSetup } from './http-report.js';
 import { machineBusyUs, waitForQuiet } from './machine-load.js';
 import { BASELINE_SETUP, SETUPS, argument, findSetup } from './setups.js';
 import type { Setup } from './setups.js';
 import type { SpanCounts } from './counting.exporter.js';
-import { machineInfo } from '../machine-info.js';
+import { machineInfo, resultsDirectory } from '../machine-info.js';
+import { CORE_PACKAGES, HTTP_PEER_PACKAGES, formatVersions, stackVersions } from '../versions.js';
 
 /**
  * What tracing costs a Nest (Express) application per HTTP request: throughput and p99 latency of
  * one small app in five setups, each in its own server process, loaded by autocannon from another
  * process on 127.0.0.1. Usage: node http-bench.js [--rounds=5] [--bracket=true] [--duration=4] [--warmup=1]
  * [--connections=10] [--initial-warmup=3] [--port=3710] [--setups=a,b,...] [--routes=hello,work] [--max-other-cpus=0.25]
- * [--retries=2] [--quiet-timeout=120].
+ * [--retries=2] [--quiet-timeout=120] [--work-iterations=N]. Each server calibrates /work's CPU loop
+ * to about 1 ms in its own process; `--work-iterations` gives them all one fixed count instead.
  */
 const rounds = Number(argument('rounds') ?? 5);
 /** Measure untraced before and after every other setup, and compare each with those two (`--bracket=false`: not). */
@@ -41,6 +52,8 @@ const routes = (argument('routes')?.split(',') ?? ['hello', 'work']) as Route[];
 const maxOtherCpus = Number(argument('max-other-cpus') ?? 0.25);
 const retries = Number(argument('retries') ?? 2);
 const quietTimeoutMs = Number(argument('quiet-timeout') ?? 120) * 1000;
+/** One iteration count for every server's /work loop, instead of each calibrating its own (as before issue 13). */
+const fixedWorkIterations = argument('work-iterations') === undefined ? undefined : Number(argument('work-iterations'));
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
@@ -71,10 +84,11 @@ function spanDelta(after: SpanCounts, before: SpanCounts): SpanCounts {
   };
 }
 
-/** Every server answers both routes, and the same /work result (the same work). */
-async function checkRoutes(servers: ServerProcess[], workIterations: number): Promise<void> {
-  const expected = { hello: { message: 'hello' }, work: { result: spin(workIterations) } };
+/** Every server answers both routes, and /work with the result of the loop at its own iteration count. */
+async function checkRoutes(servers: ServerProcess[], loops: WorkLoopSetup[]): Promise<void> {
   for (const server of servers) {
+    const iterations = loops.find((l) => l.setup === server.setup.name)!.iterations;
+    const expected = { hello: { message: 'hello' }, work: { result: spin(iterations) } };
     for (const route of routes) {
       const response = await fetch(`${server.url}/${route}`);
       const body = await response.text();
@@ -127,6 +141,8 @@ async function measureOnce(
       gcShare: (after.gcMs - before.gcMs) / (result.durationS * 1000),
       gcCount: after.gcCount - before.gcCount,
       rssMb: Math.round(after.rssBytes / 1e5) / 10,
+      // the loop's median wall time over the measured run (the snapshot before took the warm-up's)
+      ...(route === 'work' ? { workMs: after.work.medianMs } : {}),
     },
     otherCpus: otherUs === undefined ? undefined : Math.max(0, otherUs / wallUs),
     attempts: 1,
@@ -158,25 +174,40 @@ async function main(): Promise<void> {
   const started = Date.now();
   const info = machineInfo();
   const git = gitState();
+  const versions = stackVersions([...CORE_PACKAGES, ...HTTP_PEER_PACKAGES]);
   out(`nest-tracing HTTP benchmark: ${JSON.stringify(info)}`);
+  out(`versions: ${formatVersions(versions)}`);
   out(`measuring commit ${git?.commit ?? '?'}${git?.tracingSourcesModified ? ' (packages/tracing/src modified)' : ''}`);
   out(
     `${rounds} rounds x ${routes.length} routes x ${setups.length} setups; each: ${load.warmupS} s warm-up + ${load.durationS} s, ${load.connections} connections`,
   );
-  const workIterations = calibrate(1);
-  out(`/work: ${workIterations} iterations of the CPU loop (about 1 ms, calibrated in this process)`);
+  out(
+    fixedWorkIterations === undefined
+      ? '/work: each server calibrates its CPU loop to about 1 ms of CPU in its own process at start-up'
+      : `/work: ${fixedWorkIterations} iterations of the CPU loop in every server (--work-iterations)`,
+  );
 
   const servers: ServerProcess[] = [];
   const client = LoadClient.start();
   const commands: Record<string, string> = {};
+  const workLoops: WorkLoopSetup[] = [];
   try {
     for (const [index, setup] of setups.entries()) {
-      const [server, ready] = await ServerProcess.start(setup, basePort + index, workIterations);
+      // each server calibrates its loop as it starts: on a quiet machine, one at a time
+      await waitForQuiet(maxOtherCpus, quietTimeoutMs);
+      const [server, ready] = await ServerProcess.start(setup, basePort + index, fixedWorkIterations);
       servers.push(server);
       commands[setup.name] = `node ${server.command.map((a) => a.replace(`${process.cwd()}/`, '')).join(' ')}`;
-      out(`  started ${setup.name} on :${server.port} (${JSON.stringify(ready)})`);
+      workLoops.push({ setup: setup.name, iterations: ready.workIterations, calibration: ready.workCalibration });
+      const { workCalibration: calibration, ...announced } = ready;
+      const loop = calibration
+        ? `/work loop ${calibration.iterations} iterations = ${calibration.msPerCall.toFixed(3)} ms (${calibration.clock}; ` +
+          `batch medians ${calibration.batchMs.map((ms) => ms.toFixed(3)).join(' ')}, spread ${(calibration.spread * 100).toFixed(1)}%, ` +
+          `${calibration.attempts} attempt(s)${calibration.stable ? '' : ', NOT STABLE'}, ${calibration.tookMs.toFixed(0)} ms)`
+        : `/work loop ${ready.workIterations} iterations (fixed)`;
+      out(`  started ${setup.name} on :${server.port} (${JSON.stringify(announced)}); ${loop}`);
     }
-    await checkRoutes(servers, workIterations);
+    await checkRoutes(servers, workLoops);
     if (initialWarmupS > 0) {
       out(`initial warm-up: ${initialWarmupS} s per server and route, not measured`);
       for (const server of servers) {
@@ -228,6 +259,11 @@ async function main(): Promise<void> {
     out(formatGoals(goals));
     out('\nReference figures');
     out(formatReferenceFigures(rows));
+    if (routes.includes('work')) {
+      out("\n/work's CPU loop per setup: calibrated in each server at start-up (CPU ms per call), and its");
+      out('median wall ms per request under load (median over the measurements), against untraced');
+      out(formatWorkLoops(workLoops, rows));
+    }
     const noisy = measurements.filter((m) => m.otherCpus !== undefined && m.otherCpus > maxOtherCpus);
     const other = measurements.flatMap((m) => (m.otherCpus === undefined ? [] : [m.otherCpus]));
     const repeated = measurements.filter((m) => m.attempts > 1).length;
@@ -238,10 +274,11 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     out(`\ntotal time: ${seconds.toFixed(1)} s, load average ${os.loadavg()[0].toFixed(2)} after`);
 
-    const results = new URL('../../results/', import.meta.url);
+    const results = resultsDirectory();
     await mkdir(results, { recursive: true });
     const report = {
       machine: info,
+      versions,
       git,
       options: {
         rounds,
@@ -249,12 +286,13 @@ async function main(): Promise<void> {
         ...load,
         initialWarmupS,
         routes,
-        workIterations,
+        fixedWorkIterations: fixedWorkIterations ?? null,
         maxOtherCpus,
         retries,
         quietTimeoutMs,
       },
       setups: setups.map((s) => ({ ...s, command: commands[s.name] })),
+      workLoops,
       seconds,
       loadAverage1m: { max: Math.max(...loadAverages), after: os.loadavg()[0] },
       otherLoad: { medianCpus: median(other), maxCpus: Math.max(...other), repeated, stillNoisy: noisy.length },
@@ -263,7 +301,7 @@ async function main(): Promise<void> {
       measurements,
     };
     await writeFile(new URL('http-latest.json', results), `${JSON.stringify(report, null, 2)}\n`);
-    out('written: benchmarks/results/http-latest.json');
+    out(`written: ${fileURLToPath(new URL('http-latest.json', results))}`);
   } finally {
     await Promise.all([client.stop(), ...servers.map((s) => s.stop())]);
   }

@@ -1,4 +1,5 @@
 import type { SpanCounts } from './counting.exporter.js';
+import type { WorkCalibration } from './cpu-work.js';
 import type { LoadResult } from './load-client.js';
 import { BASELINE_SETUP, PEER_SETUPS, SAMPLING_SETUPS } from './setups.js';
 
@@ -23,6 +24,8 @@ export interface Measurement {
     gcShare: number;
     gcCount: number;
     rssMb: number;
+    /** /work: the median wall time of the CPU loop per request during the measured run (ms). */
+    workMs?: number;
   };
   /**
    * CPUs' worth of busy time on the machine during the measured run that was neither the server,
@@ -56,6 +59,8 @@ export interface Row {
   bracketedP99Ratio: number | undefined;
   medianCpuUsPerRequest: number;
   medianGcShare: number;
+  /** /work: median over the measurements of the loop's median wall time per request (ms). */
+  medianWorkMs: number | undefined;
   /** Spans per request over all rounds, by kind and in total. */
   serverSpansPerRequest: number;
   internalSpansPerRequest: number;
@@ -147,6 +152,7 @@ export function buildRows(measurements: Measurement[], setups: string[], routes:
         bracketedP99Ratio: bracketed ? median(brackets.map((b) => b.p99Ratio)) : undefined,
         medianCpuUsPerRequest: median(own.map((m) => m.server.cpuUsPerRequest)),
         medianGcShare: median(own.map((m) => m.server.gcShare)),
+        medianWorkMs: route === 'work' ? median(own.flatMap((m) => m.server.workMs ?? [])) : undefined,
         serverSpansPerRequest: (byKind.SERVER ?? 0) / requests,
         internalSpansPerRequest: (byKind.INTERNAL ?? 0) / requests,
         spansPerRequest: total / requests,
@@ -159,7 +165,8 @@ export function buildRows(measurements: Measurement[], setups: string[], routes:
 }
 
 const OURS = 'nest-tracing';
-const THROUGHPUT_GOALS: Record<Route, number> = { hello: 0.85, work: 0.95 };
+/** /work: 0.97 since each server calibrates its own loop (issue 13); 0.95 before. */
+const THROUGHPUT_GOALS: Record<Route, number> = { hello: 0.85, work: 0.97 };
 const P99_GOAL = 1.1;
 /** nest-tracing at 1 % head sampling and under a sampled-out parent, on the routes the issue names. */
 const SAMPLING_GOAL = 0.95;
@@ -304,6 +311,7 @@ export function formatTable(rows: Row[]): string {
     ['p99 x br.', 9, (r) => ratio(r.bracketedP99Ratio, 3)],
     ['cpu us/req', 10, (r) => r.medianCpuUsPerRequest.toFixed(0)],
     ['gc %', 5, (r) => (r.medianGcShare * 100).toFixed(1)],
+    ['loop ms', 7, (r) => (r.medianWorkMs === undefined ? '-' : r.medianWorkMs.toFixed(3))],
     ['SERVER/req', 10, (r) => r.serverSpansPerRequest.toFixed(2)],
     ['INTERNAL/req', 12, (r) => r.internalSpansPerRequest.toFixed(2)],
     ['spans/req', 9, (r) => r.spansPerRequest.toFixed(2)],
@@ -331,4 +339,36 @@ export function formatReferenceFigures(rows: Row[]): string {
       return `hello, ${pad(setup, 21)} throughput ratio ${ratio(row?.rpsRatio)}${bracketed}   (issue: ${issue.toFixed(2)})`;
     })
     .join('\n');
+}
+
+/** How one server set up `/work`'s loop, from its ready message. */
+export interface WorkLoopSetup {
+  setup: string;
+  iterations: number;
+  calibration: WorkCalibration | undefined;
+}
+
+/**
+ * One line per setup: the iterations its server calibrated, the CPU ms per call it measured (and the
+ * spread of its check's batch medians), and what the loop cost per request under load (the median
+ * over the measurements of each one's median), against untraced's.
+ */
+export function formatWorkLoops(loops: WorkLoopSetup[], rows: Row[]): string {
+  const width = Math.max(21, ...loops.map((l) => l.setup.length));
+  const baseline = rows.find((r) => r.setup === BASELINE_SETUP && r.route === 'work')?.medianWorkMs;
+  const header = `${pad('setup', width)}  ${pad('iterations', 10, true)}  ${pad('calibrated ms', 13, true)}  ${pad('spread', 6, true)}  ${pad('attempts', 8, true)}  ${pad('under load ms', 13, true)}  ${pad('x untraced', 10, true)}`;
+  const lines = loops.map(({ setup, iterations, calibration }) => {
+    const underLoad = rows.find((r) => r.setup === setup && r.route === 'work')?.medianWorkMs;
+    const cells = [
+      pad(setup, width),
+      pad(String(iterations), 10, true),
+      pad(calibration ? calibration.msPerCall.toFixed(3) : 'fixed', 13, true),
+      pad(calibration ? `${(calibration.spread * 100).toFixed(1)}%` : '-', 6, true),
+      pad(calibration ? `${calibration.attempts}${calibration.stable ? '' : '!'}` : '-', 8, true),
+      pad(underLoad === undefined ? '-' : underLoad.toFixed(3), 13, true),
+      pad(underLoad === undefined || !baseline ? '-' : (underLoad / baseline).toFixed(3), 10, true),
+    ];
+    return cells.join('  ');
+  });
+  return [header, '-'.repeat(header.length), ...lines].join('\n');
 }

@@ -9,7 +9,8 @@ import type { Message } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
-import { machineInfo } from '../machine-info.js';
+import { machineInfo, resultsDirectory } from '../machine-info.js';
+import { CORE_PACKAGES, formatVersions, stackVersions } from '../versions.js';
 import { argument } from '../micro/child-phase.js';
 import { DiscardingSpanExporter } from '../micro/discarding.exporter.js';
 import { calibrate } from '../macro/cpu-work.js';
@@ -42,8 +43,8 @@ const TOPICS: Record<ConsumeVariant, string> = {
 };
 
 const RESULTS = new URL(
-  handlerWorkUs > 0 ? `../../results/kafka-work-${handlerWorkUs}us-latest.json` : '../../results/kafka-latest.json',
-  import.meta.url,
+  handlerWorkUs > 0 ? `kafka-work-${handlerWorkUs}us-latest.json` : 'kafka-latest.json',
+  resultsDirectory(),
 );
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
@@ -126,7 +127,9 @@ class NameCountingExporter extends DiscardingSpanExporter {
 
 async function main(): Promise<void> {
   const info = machineInfo();
+  const versions = stackVersions([...CORE_PACKAGES, 'kafkajs']);
   out(`nest-tracing Kafka consumption benchmark: ${JSON.stringify(info)}`);
+  out(`versions: ${formatVersions(versions)}`);
   out(`${messages} messages per topic, ${warmupRounds} warm-up + ${rounds} measured rounds, variants interleaved\n`);
   const exporter = new NameCountingExporter();
   // 1 % head sampling, parent-based (the default): what the traced-1pct variant measures; the others'
@@ -186,6 +189,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'kafka-consume',
     machine: info,
+    versions,
     settings: {
       messages,
       rounds,

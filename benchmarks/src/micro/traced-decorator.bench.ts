@@ -5,13 +5,15 @@ import { startTracing } from '@huleedu/nest-tracing';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { argument, reportPhase, runPhaseInChild } from './child-phase.js';
 import { SAMPLED_VARIANTS_PER_ROUND, noSdkVariants, sdkVariants } from './bench-subjects.js';
 import { DiscardingSpanExporter } from './discarding.exporter.js';
 import { runInterleaved, sink } from './interleaved-runner.js';
 import type { RunnerOptions, VariantStats } from './interleaved-runner.js';
 import { buildRows, evaluateGoals, formatGoals, formatReferenceFigures, formatTable } from './micro-report.js';
-import { machineInfo } from '../machine-info.js';
+import { machineInfo, resultsDirectory } from '../machine-info.js';
+import { CORE_PACKAGES, formatVersions, stackVersions } from '../versions.js';
 
 /**
  * What one @Traced call costs, against no tracing, a hand-written span wrapper and nestjs-otel's
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const out = (text: string): boolean => process.stdout.write(`${text}\n`);
   const info = machineInfo();
+  const versions = stackVersions([...CORE_PACKAGES, 'nestjs-otel']);
   out(`nest-tracing micro-benchmark: ${JSON.stringify(info)}`);
+  out(`versions: ${formatVersions(versions)}`);
   out(`${options.warmupRounds} warm-up rounds, then ${options.rounds} (SDK) / ${noSdkOptions.rounds} (no SDK) rounds`);
   out(`of ${options.iterations} calls per variant, all variants of a phase interleaved\n`);
   const phases: Record<string, { seconds: number; loadAverage1mAfter: number }> = {};
@@ -86,11 +90,22 @@ async function main(): Promise<void> {
   );
   const seconds = (Date.now() - started) / 1000;
   out(`total time: ${seconds.toFixed(1)} s`);
-  const results = new URL('../../results/', import.meta.url);
+  const results = resultsDirectory();
   await mkdir(results, { recursive: true });
-  const report = { machine: info, options, noSdkOptions, phases, seconds, spans: sdk.spans, rows, goals, sink };
+  const report = {
+    machine: info,
+    versions,
+    options,
+    noSdkOptions,
+    phases,
+    seconds,
+    spans: sdk.spans,
+    rows,
+    goals,
+    sink,
+  };
   await writeFile(new URL('micro-latest.json', results), `${JSON.stringify(report, null, 2)}\n`);
-  out(`written: benchmarks/results/micro-latest.json`);
+  out(`written: ${fileURLToPath(new URL('micro-latest.json', results))}`);
 }
 
 await (argument('phase') === 'no-sdk' ? runNoSdkPhase() : main());

@@ -3,7 +3,8 @@ import { startTracing } from '@huleedu/nest-tracing';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { DataSource } from 'typeorm';
-import { machineInfo } from '../machine-info.js';
+import { machineInfo, resultsDirectory } from '../machine-info.js';
+import { CORE_PACKAGES, formatVersions, stackVersions } from '../versions.js';
 import { argument } from '../micro/child-phase.js';
 import { DiscardingSpanExporter } from '../micro/discarding.exporter.js';
 import { checksum, combineRuns, createAndSeed, essaySchema, openDataSource, runQueries } from './query-run.js';
@@ -29,13 +30,15 @@ const only = argument('only') as QueryVariant | undefined;
 const slices = Number(argument('slices') ?? 10);
 const VARIANTS: readonly QueryVariant[] = only ? [only] : ['untraced', 'traced'];
 
-const RESULTS = new URL('../../results/typeorm-latest.json', import.meta.url);
+const RESULTS = new URL('typeorm-latest.json', resultsDirectory());
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 
 async function main(): Promise<void> {
   const info = machineInfo();
+  const versions = stackVersions([...CORE_PACKAGES, 'typeorm', 'pg']);
   out(`nest-tracing TypeORM query benchmark: ${JSON.stringify(info)}`);
+  out(`versions: ${formatVersions(versions)}`);
   out(
     `${queries} findOneBy per variant and round in ${slices} slices taking turns, ${concurrency} in flight (pool ${concurrency}), ` +
       `${warmupRounds} warm-up + ${rounds} measured rounds, variants: ${VARIANTS.join(', ')}\n`,
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
   const report = {
     benchmark: 'typeorm-query',
     machine: info,
+    versions,
     settings: { queries, rounds, warmupRounds, slices, concurrency, poolSize: concurrency, rows, tableName },
     summary,
     rounds: results,

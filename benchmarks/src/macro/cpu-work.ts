@@ -83,16 +83,19 @@ export interface WorkCalibration {
   spread: number;
   /** Median wall time of one call in the check (ms): above msPerCall when the machine was busy. */
   wallMsPerCall: number;
-  /** Calibrations made until one was stable (at most {@link MAX_ATTEMPTS}); the best one is kept. */
+  /** Checks made until one was stable (at most {@link MAX_ATTEMPTS}); the best one is kept. */
   attempts: number;
-  /** Whether the kept one met the stability test (spread and distance from the target within 5 %). */
+  /** Whether the kept check met the test: batch medians within 5 % of each other, their median within 1.5 % of the target. */
   stable: boolean;
   clock: string;
   /** Wall time the warm-up, calibration and check took (ms). */
   tookMs: number;
 }
 
-const STABLE_WITHIN = 0.05;
+/** Largest (max - min) / median of the check's batch medians for a stable calibration. */
+const MAX_SPREAD = 0.05;
+/** Largest distance of the check's median from the target, as a share of it, for a stable calibration. */
+const MAX_OFF_TARGET = 0.015;
 const MAX_ATTEMPTS = 4;
 const BATCHES = 5;
 const CALLS_PER_BATCH = 15;
@@ -130,43 +133,44 @@ function warmUp(): void {
 
 /**
  * Calibrate {@link spin} in this process to about `targetMs` of CPU per call: warm it up, scale the
- * count to the median CPU time of timed calls three times, then check it with {@link BATCHES}
- * batches of timed calls. It is stable when the batch medians lie within 5 % of each other and
- * their median within 5 % of the target; otherwise it is made again (at most {@link MAX_ATTEMPTS}
- * times), and the attempt with the smallest spread and distance from the target is kept. CPU time,
- * not wall time, so a call the OS preempts for another process counts only what it ran.
+ * count roughly to the median CPU time of a few calls, then check it with {@link BATCHES} batches
+ * of {@link CALLS_PER_BATCH} timed calls. It is stable when the batch medians lie within
+ * {@link MAX_SPREAD} of each other and the median of all within {@link MAX_OFF_TARGET} of the
+ * target; otherwise the count is scaled by the check's median and checked again (at most
+ * {@link MAX_ATTEMPTS} checks), and the best check is kept. CPU time, not wall time, so a call the
+ * OS preempts for another process counts only what it ran.
  */
 export function calibrateWork(targetMs = 1): WorkCalibration {
   const started = process.hrtime.bigint();
   warmUp();
   const clock = pickClock();
+  // at most 2^30: the loop counts in int32
+  const scaled = (iterations: number, msPerCall: number): number =>
+    Math.min(2 ** 30, Math.max(1000, Math.round((iterations * targetMs) / Math.max(0.001, msPerCall))));
   let iterations = 100_000;
+  for (let pass = 0; pass < 3; pass++) iterations = scaled(iterations, median(timeCalls(clock, iterations, 15).cpu));
   let best: Omit<WorkCalibration, 'tookMs' | 'attempts'> | undefined;
   const badness = (c: Omit<WorkCalibration, 'tookMs' | 'attempts'>): number =>
-    Math.max(c.spread, Math.abs(c.msPerCall - targetMs) / targetMs);
+    Math.max(c.spread / MAX_SPREAD, Math.abs(c.msPerCall - targetMs) / targetMs / MAX_OFF_TARGET);
   let attempts = 0;
   while (attempts < MAX_ATTEMPTS && !best?.stable) {
     attempts++;
-    for (let pass = 0; pass < 3; pass++) {
-      const perCall = Math.max(0.001, median(timeCalls(clock, iterations, 15).cpu));
-      // at most 2^30: the loop counts in int32
-      iterations = Math.min(2 ** 30, Math.max(1000, Math.round((iterations * targetMs) / perCall)));
-    }
     const batches = Array.from({ length: BATCHES }, () => timeCalls(clock, iterations, CALLS_PER_BATCH));
     const batchMs = batches.map((b) => median(b.cpu));
     const msPerCall = median(batches.flatMap((b) => b.cpu));
     const spread = (Math.max(...batchMs) - Math.min(...batchMs)) / msPerCall;
-    const attempt = {
+    const check = {
       iterations,
       targetMs,
       msPerCall,
       batchMs,
       spread,
       wallMsPerCall: median(batches.flatMap((b) => b.wall)),
-      stable: spread <= STABLE_WITHIN && Math.abs(msPerCall - targetMs) <= STABLE_WITHIN * targetMs,
+      stable: spread <= MAX_SPREAD && Math.abs(msPerCall - targetMs) <= MAX_OFF_TARGET * targetMs,
       clock: clock.name,
     };
-    if (!best || badness(attempt) < badness(best)) best = attempt;
+    if (!best || badness(check) < badness(best)) best = check;
+    iterations = scaled(iterations, msPerCall);
   }
   if (sink === 0.5) throw new Error('unreachable');
   return { ...best!, attempts, tookMs: Number(process.hrtime.bigint() - started) / 1e6 };

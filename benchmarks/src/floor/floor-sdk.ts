@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
-import type { Context, Span } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { setCorrelationId, startTracing } from '@huleedu/nest-tracing';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { readFileSync } from 'node:fs';
@@ -43,8 +43,16 @@ export class FloorSpanExporter implements SpanExporter {
 /** The service name of the run: span names of `@Traced` methods start with `bench-floor.`. */
 export const SERVICE_NAME = 'bench-floor';
 
-/** The scope of every hand-written span (ours carry the packages' own scopes). */
-export const handWrittenTracer = () => trace.getTracer('floor.hand-written');
+let tracer: Tracer | undefined;
+
+/**
+ * The tracer of every hand-written span (ours carry the packages' own scopes): looked up once, after
+ * the SDK is registered, so it is the SDK's tracer itself (`trace.getTracer()` per call would build
+ * the provider's cache key and look it up every time).
+ */
+export function handWrittenTracer(): Tracer {
+  return (tracer ??= trace.getTracer('floor.hand-written'));
+}
 
 /** The correlation id of the request every in-process operation runs under. */
 export const PARENT_CORRELATION_ID = '6f1c2b9e-4d7a-4c51-9a8e-2f0b7d3e1a55';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { machineInfo } from '../machine-info.js';
@@ -21,9 +22,12 @@ import type { ShapeCheck } from './span-shape.js';
  *
  *   node --expose-gc benchmarks/dist/floor/floor.bench.js [--transports=a,b] [--rounds=N] [--warmup=N]
  *     interleaved wall-clock run of every transport; writes benchmarks/results/floor-latest.json
- *   node benchmarks/dist/floor/floor.bench.js --transport=T --variant=V [--operations=N] [--warmup-operations=N] [--handshake]
- *     one variant alone (for callgrind and CPU profiles): warm-up, then N operations; with --handshake
- *     it prints `warm` and waits for a line on stdin before the N operations, and `done` after them
+ *   node benchmarks/dist/floor/floor.bench.js --transport=T --variant=V [--operations=N]
+ *       [--warmup-operations=N] [--windows=K] [--handshake] [--cpu-profile=<file>]
+ *     one variant alone (for callgrind and CPU profiles): warm-up, then K windows of N operations, one
+ *     after the other (the collector runs when it would); with --handshake it prints `warm <i>` and waits for a line on stdin before
+ *     each window, prints `done ... window <i>` after it, and waits for a last line before it exits;
+ *     with --cpu-profile it writes a V8 CPU profile of the (last) window (see profile-summary.ts)
  */
 const TRANSPORTS = [
   'traced-sync',
@@ -77,20 +81,43 @@ async function runOperations(batch: Batch, total: number, perBatch: number): Pro
   return result;
 }
 
+/** The V8 sampling profiler over the measured operations only (100 µs between samples). */
+async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 async function runSingleVariant(transport: FloorTransport, variant: VariantId): Promise<void> {
-  const operations = Number(argument('operations') ?? 20 * transport.iterations);
-  const warmup = Number(argument('warmup-operations') ?? 50 * transport.iterations);
+  const operations = Number(argument('operations') ?? 10 * transport.iterations);
+  const warmup = Number(argument('warmup-operations') ?? 100 * transport.iterations);
+  const windows = Number(argument('windows') ?? 1);
   const handshake = process.argv.includes('--handshake');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   await runOperations(transport.batches[variant], warmup, transport.iterations);
-  if (handshake) {
-    out('warm');
-    await lines.next();
+  for (let window = 1; window <= windows; window++) {
+    if (handshake) {
+      out(`warm ${window}`);
+      await lines.next();
+    }
+    const profile = argument('cpu-profile');
+    const profiler = profile === undefined ? undefined : await startProfiler();
+    const start = process.hrtime.bigint();
+    const result = await runOperations(transport.batches[variant], operations, transport.iterations);
+    const ns = Number(process.hrtime.bigint() - start);
+    if (profiler) await writeFile(profile!, JSON.stringify(await profiler.stop()));
+    const perOperation = (ns / operations).toFixed(0);
+    out(`done ${transport.id} ${variant} ${operations} operations ${perOperation} ns/op (${result}) window ${window}`);
   }
-  const start = process.hrtime.bigint();
-  const result = await runOperations(transport.batches[variant], operations, transport.iterations);
-  const ns = Number(process.hrtime.bigint() - start);
-  out(`done ${transport.id} ${variant} ${operations} operations ${(ns / operations).toFixed(0)} ns/op (${result})`);
   if (handshake) await lines.next();
 }
 

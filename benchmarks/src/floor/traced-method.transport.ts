@@ -45,6 +45,8 @@ class PlainWork extends Work {
 }
 
 const INTERNAL: SpanOptions = { kind: SpanKind.INTERNAL };
+const SYNC_NAME = `${SERVICE_NAME}.FloorWork.compute`;
+const ASYNC_NAME = `${SERVICE_NAME}.FloorWork.computeAsync`;
 const SYNC_ATTRIBUTES = { 'operation.type': 'internal', 'code.function.name': 'FloorWork.compute' };
 const ASYNC_ATTRIBUTES = { 'operation.type': 'internal', 'code.function.name': 'FloorWork.computeAsync' };
 
@@ -63,7 +65,7 @@ const callComputeAsync = (work: PlainWork, x: number): Promise<number> => work.c
 
 function handWrittenSync(work: PlainWork, x: number): number {
   const parent = context.active();
-  const span = startSpan(`${SERVICE_NAME}.FloorWork.compute`, SYNC_ATTRIBUTES, parent);
+  const span = startSpan(SYNC_NAME, SYNC_ATTRIBUTES, parent);
   let result: number;
   try {
     result = context.with(trace.setSpan(parent, span), callCompute, undefined, work, x);
@@ -77,7 +79,7 @@ function handWrittenSync(work: PlainWork, x: number): number {
 
 function handWrittenAsync(work: PlainWork, x: number): Promise<number> {
   const parent = context.active();
-  const span = startSpan(`${SERVICE_NAME}.FloorWork.computeAsync`, ASYNC_ATTRIBUTES, parent);
+  const span = startSpan(ASYNC_NAME, ASYNC_ATTRIBUTES, parent);
   let result: Promise<number>;
   try {
     result = context.with(trace.setSpan(parent, span), callComputeAsync, undefined, work, x);

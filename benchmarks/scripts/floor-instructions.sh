@@ -2,23 +2,23 @@
 # Instructions per operation of the floor benchmark's three variants (untraced, hand-written, nest-tracing) for each
 # transport, counted by valgrind's callgrind: repeatable whatever the VM's speed or other load, unlike wall-clock runs.
 # Usage (after `npx tsc -b`):
-#   [WINDOWS=7] [OPERATIONS=n] [WARMUP=n] [JOBS=2] [KEEP_DUMPS=dir] bash benchmarks/scripts/floor-instructions.sh [transport ...]
+#   [WINDOWS=5] [OPERATIONS=n] [WARMUP=n] [JOBS=2] [KEEP_DUMPS=dir] bash benchmarks/scripts/floor-instructions.sh [transport ...]
 #   (default transports: traced-sync traced-async http-server kafka-consumer kafka-producer typeorm-statement)
 # Each variant runs alone in its own process, `node --single-threaded --no-memory-reducer
 # benchmarks/dist/floor/floor.bench.js --transport=T --variant=V --windows=K --handshake`, under callgrind: start-up
-# and the span-shape check, WARMUP operations (default 100 batches of the transport's batch size), then WINDOWS
-# windows one after the other: counters zeroed, OPERATIONS operations (default 10 batches), counters dumped.
+# and the span-shape check, WARMUP operations (default 200 batches of the transport's batch size), then WINDOWS
+# windows one after the other: counters zeroed, OPERATIONS operations (default 40 batches), counters dumped.
 # src/floor/profiling/callgrind-report.ts then gives per variant the median over its windows (min-max beside it:
 # what varies only adds, V8's compiler now and then and a full collection), and the ratio
 # (ours - untraced) / (hand-written - untraced), of the medians and of the minima.
 # --single-threaded: V8's compiler and collector work on the main thread, where callgrind counts it;
 # --no-memory-reducer: no collections started by wall-clock timers, which under callgrind's 50-100x slowdown
 # would come far more often per operation than in a real process.
-# Writes benchmarks/results/floor-instructions-latest.json. About 1.5 hours for all transports on 2 cores.
+# Writes benchmarks/results/floor-instructions-latest.json. About an hour for all transports on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JOBS=${JOBS:-2}
-WINDOWS=${WINDOWS:-7}
+WINDOWS=${WINDOWS:-5}
 TRANSPORTS=("$@")
 [ ${#TRANSPORTS[@]} -gt 0 ] || TRANSPORTS=(traced-sync traced-async http-server kafka-consumer kafka-producer typeorm-statement)
 VARIANTS=(untraced hand-written nest-tracing)

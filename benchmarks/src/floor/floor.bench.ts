@@ -98,8 +98,8 @@ async function startProfiler(): Promise<{ stop(): Promise<object> }> {
 }
 
 async function runSingleVariant(transport: FloorTransport, variant: VariantId): Promise<void> {
-  const operations = Number(argument('operations') ?? 10 * transport.iterations);
-  const warmup = Number(argument('warmup-operations') ?? 100 * transport.iterations);
+  const operations = Number(argument('operations') ?? 40 * transport.iterations);
+  const warmup = Number(argument('warmup-operations') ?? 200 * transport.iterations);
   const windows = Number(argument('windows') ?? 1);
   const handshake = process.argv.includes('--handshake');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();

@@ -97,6 +97,9 @@ async function main(): Promise<void> {
     commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     node: process.version,
     windows,
+    operationsPerWindow: Object.fromEntries(
+      rows.map((row) => [row.transport, row.figures.untraced.operationsPerWindow]),
+    ),
     measure: 'median (and minimum) over windows of instructions / operations',
     goal: `ratio = (nest-tracing - untraced) / (hand-written - untraced) <= ${GOAL_RATIO}`,
     rows,

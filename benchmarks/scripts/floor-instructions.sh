@@ -2,7 +2,8 @@
 # Instructions per operation of the floor benchmark's three variants (untraced, hand-written, nest-tracing) for each
 # transport, counted by valgrind's callgrind: repeatable whatever the VM's speed or other load, unlike wall-clock runs.
 # Usage (after `npx tsc -b`):
-#   [WINDOWS=5] [OPERATIONS=n] [WARMUP=n] [JOBS=2] [KEEP_DUMPS=dir] bash benchmarks/scripts/floor-instructions.sh [transport ...]
+#   [WINDOWS=5] [OPERATIONS=n] [WARMUP=n] [JOBS=2] [KEEP_DUMPS=dir] [EXTRA_ARGS='--hand-written-attributes=start']
+#     bash benchmarks/scripts/floor-instructions.sh [transport ...]
 #   (default transports: traced-sync traced-async http-server kafka-consumer kafka-producer typeorm-statement)
 # Each variant runs alone in its own process, `node --single-threaded --no-memory-reducer
 # benchmarks/dist/floor/floor.bench.js --transport=T --variant=V --windows=K --handshake`, under callgrind: start-up
@@ -42,6 +43,8 @@ count() { # transport variant -> $OUT/<transport>.<variant>.log and .callgrind.<
   local args=(--transport="$transport" --variant="$variant" --windows="$WINDOWS" --handshake)
   [ -z "${OPERATIONS:-}" ] || args+=(--operations="$OPERATIONS")
   [ -z "${WARMUP:-}" ] || args+=(--warmup-operations="$WARMUP")
+  # shellcheck disable=SC2206
+  [ -z "${EXTRA_ARGS:-}" ] || args+=($EXTRA_ARGS)
   rm -f "$base".*
   mkfifo "$base.control"
   valgrind --tool=callgrind --callgrind-out-file="$base.callgrind" --dump-instr=no --collect-atstart=yes \

@@ -1,10 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import { setCorrelationId, startTracing } from '@huleedu/nest-tracing';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
 type ExportCallback = Parameters<SpanExporter['export']>[1];
 
@@ -54,6 +51,27 @@ export function handWrittenTracer(): Tracer {
   return (tracer ??= trace.getTracer('floor.hand-written'));
 }
 
+/**
+ * `--hand-written-attributes=start`: the hand-written spans take their attributes in the start options,
+ * where samplers see them (what the semantic conventions ask for the sampling-relevant ones), instead of
+ * right after the start (the default, and the cheaper way).
+ */
+export const ATTRIBUTES_AT_START = process.argv.includes('--hand-written-attributes=start');
+
+/** A hand-written span with `attributes`: set right after the start, or passed at start (see {@link ATTRIBUTES_AT_START}). */
+export function startWithAttributes(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  parent: Context,
+  links?: Link[],
+): Span {
+  if (ATTRIBUTES_AT_START) return handWrittenTracer().startSpan(name, { kind, links, attributes }, parent);
+  const span = handWrittenTracer().startSpan(name, { kind, links }, parent);
+  span.setAttributes(attributes);
+  return span;
+}
+
 /** The correlation id of the request every in-process operation runs under. */
 export const PARENT_CORRELATION_ID = '6f1c2b9e-4d7a-4c51-9a8e-2f0b7d3e1a55';
 
@@ -98,8 +116,6 @@ export function baggageCorrelationId(ctx: Context): string | undefined {
   return propagation.getBaggage(ctx)?.getEntry('correlation_id')?.value;
 }
 
-const require = createRequire(import.meta.url);
-
 /**
  * What a careful engineer writes when the operation fails: the same `operation.result`, `error.type`,
  * status and exception event as nest-tracing (not exercised by the measured operations, which succeed).
@@ -117,22 +133,4 @@ export function endWithFailure(span: Span, error: unknown): void {
 export function endWithSuccess(span: Span): void {
   span.setAttribute('operation.result', 'success');
   span.end();
-}
-
-/** The installed version of a package, found from its entry point (not every package exports `package.json`). */
-export function installedVersion(name: string): string {
-  let directory = dirname(require.resolve(name));
-  for (let depth = 0; depth < 6; depth++) {
-    try {
-      const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (manifest.name === name && manifest.version) return manifest.version;
-    } catch {
-      // no package.json here: go up
-    }
-    directory = dirname(directory);
-  }
-  return 'unknown';
 }

@@ -43,6 +43,11 @@ export interface FloorTransport {
   label: string;
   /** Operations per batch (the unit of one sample). */
   iterations: number;
+  /**
+   * Batches run before anything is counted when one variant runs alone (callgrind, profiles): enough
+   * for V8 to settle (inline caches, tiering) on the operation's code.
+   */
+  warmupBatches: number;
   /** Spans one traced operation records. */
   spansPerOperation: number;
   batches: Record<VariantId, Batch>;

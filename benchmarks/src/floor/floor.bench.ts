@@ -3,11 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { machineInfo } from '../machine-info.js';
+import { machineInfo, resultsDirectory } from '../machine-info.js';
+import { CORE_PACKAGES, formatVersions, stackVersions } from '../versions.js';
 import { runInterleaved, sink } from '../micro/interleaved-runner.js';
 import type { Variant } from '../micro/interleaved-runner.js';
 import { argument } from '../micro/child-phase.js';
-import { installedVersion, startFloorSdk } from './floor-sdk.js';
+import { ATTRIBUTES_AT_START, startFloorSdk } from './floor-sdk.js';
 import type { FloorSdk } from './floor-sdk.js';
 import { GOAL_RATIO, floorRow, formatFloorTable } from './floor-report.js';
 import type { FloorRow } from './floor-report.js';
@@ -99,7 +100,7 @@ async function startProfiler(): Promise<{ stop(): Promise<object> }> {
 
 async function runSingleVariant(transport: FloorTransport, variant: VariantId): Promise<void> {
   const operations = Number(argument('operations') ?? 40 * transport.iterations);
-  const warmup = Number(argument('warmup-operations') ?? 200 * transport.iterations);
+  const warmup = Number(argument('warmup-operations') ?? transport.warmupBatches * transport.iterations);
   const windows = Number(argument('windows') ?? 1);
   const handshake = process.argv.includes('--handshake');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -129,17 +130,9 @@ async function runInterleavedTransports(
   const rounds = Number(argument('rounds') ?? 60);
   const warmupRounds = Number(argument('warmup') ?? 10);
   const info = machineInfo();
-  const versions = {
-    node: process.version,
-    '@opentelemetry/api': installedVersion('@opentelemetry/api'),
-    '@opentelemetry/sdk-trace': installedVersion('@opentelemetry/sdk-trace'),
-    '@opentelemetry/core': installedVersion('@opentelemetry/core'),
-    '@opentelemetry/context-async-hooks': installedVersion('@opentelemetry/context-async-hooks'),
-    typeorm: installedVersion('typeorm'),
-    '@nestjs/core': installedVersion('@nestjs/core'),
-  };
+  const versions = stackVersions([...CORE_PACKAGES, 'kafkajs', 'typeorm', '@nestjs/core', '@nestjs/platform-express']);
   out(`floor benchmark: ${JSON.stringify(info)}`);
-  out(`versions: ${JSON.stringify(versions)}`);
+  out(formatVersions(versions));
   out(`${warmupRounds} warm-up rounds, then ${rounds} rounds per transport, the three variants interleaved\n`);
   sdk.exporter.exported = 0;
   let expectedSpans = 0;
@@ -162,7 +155,12 @@ async function runInterleavedTransports(
     what: 'floor per transport: untraced, hand-written OpenTelemetry, nest-tracing (wall clock, ns per operation)',
     machine: info,
     versions,
-    options: { rounds, warmupRounds, iterations: Object.fromEntries(transports.map((t) => [t.id, t.iterations])) },
+    options: {
+      rounds,
+      warmupRounds,
+      handWrittenAttributes: ATTRIBUTES_AT_START ? 'at start' : 'after start',
+      iterations: Object.fromEntries(transports.map((t) => [t.id, t.iterations])),
+    },
     goal: `nest-tracing's added ns <= ${GOAL_RATIO} x the hand-written floor's`,
     seconds: (Date.now() - started) / 1000,
     spans: { expected: expectedSpans, exported },
@@ -170,10 +168,11 @@ async function runInterleavedTransports(
     shapes: checks,
     sink,
   };
-  const results = new URL('../../results/', import.meta.url);
+  const results = resultsDirectory();
   await mkdir(results, { recursive: true });
-  await writeFile(new URL('floor-latest.json', results), `${JSON.stringify(report, null, 2)}\n`);
-  out('written: benchmarks/results/floor-latest.json');
+  const file = new URL('floor-latest.json', results);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  out(`written: ${file.pathname}`);
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } f
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { handWrittenTracer } from './floor-sdk.js';
+import { startWithAttributes } from './floor-sdk.js';
 
 type Request = IncomingMessage & { originalUrl?: string; route?: { path?: unknown } };
 
@@ -55,11 +55,10 @@ export function handWrittenServerSpans() {
     const path = mark < 0 ? url : url.slice(0, mark);
     const method = request.method ?? 'GET';
     const parent = propagation.extract(ROOT_CONTEXT, headers);
-    const span = handWrittenTracer().startSpan(method, { kind: SpanKind.SERVER }, parent);
     const attributes = requestAttributes(request, method, path);
     attributes.correlation_id = correlationId;
     attributes['operation.type'] = 'server';
-    span.setAttributes(attributes);
+    const span = startWithAttributes(method, SpanKind.SERVER, attributes, parent);
     response.once('close', () => {
       const route = request.route?.path;
       if (typeof route === 'string' && response.statusCode !== 404) {

@@ -94,6 +94,8 @@ export async function httpServerTransport(): Promise<FloorTransport> {
     id: 'http-server',
     label: 'HTTP SERVER span (Nest + Express, GET /hello)',
     iterations: 200,
+    // the Nest and Express pipeline keeps settling (inline caches, optimisations) for tens of thousands of requests
+    warmupBatches: 500,
     spansPerOperation: 1,
     batches: {
       untraced: batch('untraced'),

@@ -3,7 +3,7 @@ import type { Attributes, Context, TextMapGetter } from '@opentelemetry/api';
 import { configureKafkaTracing, traceKafkaHandler } from '@huleedu/nest-tracing-kafka';
 import type { EachMessagePayload, IHeaders } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { baggageCorrelationId, endWithFailure, endWithSuccess, handWrittenTracer } from './floor-sdk.js';
+import { baggageCorrelationId, endWithFailure, endWithSuccess, startWithAttributes } from './floor-sdk.js';
 import { seeContext } from './floor-transport.js';
 import type { ContextSeen, FloorTransport } from './floor-transport.js';
 
@@ -77,7 +77,6 @@ function handWrittenConsumer(
     const { parent, correlationId } = extractProducerContext(message.headers ?? {});
     const producer = trace.getSpanContext(parent);
     const links = producer && trace.isSpanContextValid(producer) ? [{ context: producer }] : undefined;
-    const span = handWrittenTracer().startSpan(`kafka.consume.${topic}`, { kind: SpanKind.CONSUMER, links }, parent);
     const attributes: Attributes = {
       'messaging.system': 'kafka',
       'messaging.operation.type': 'process',
@@ -92,7 +91,7 @@ function handWrittenConsumer(
     if (message.key !== null) attributes['messaging.kafka.message.key'] = message.key.toString();
     if (message.value === null) attributes['messaging.kafka.message.tombstone'] = true;
     if (correlationId !== undefined) attributes.correlation_id = correlationId;
-    span.setAttributes(attributes);
+    const span = startWithAttributes(`kafka.consume.${topic}`, SpanKind.CONSUMER, attributes, parent, links);
     let result: Promise<void>;
     try {
       result = context.with(trace.setSpan(parent, span), handler, undefined, payload);
@@ -141,6 +140,7 @@ export function kafkaConsumerTransport(): FloorTransport {
     id: 'kafka-consumer',
     label: 'Kafka CONSUMER span (eachMessage)',
     iterations: 500,
+    warmupBatches: 200,
     spansPerOperation: 1,
     batches: {
       untraced: batch(handlers.untraced),

@@ -4,7 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { configureKafkaTracing, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
 import type { ProducerLike } from '@huleedu/nest-tracing-kafka';
 import type { Message, ProducerRecord, RecordMetadata } from 'kafkajs';
-import { baggageCorrelationId, endWithFailure, endWithSuccess, handWrittenTracer } from './floor-sdk.js';
+import { baggageCorrelationId, endWithFailure, endWithSuccess, startWithAttributes } from './floor-sdk.js';
 import { seeContext } from './floor-transport.js';
 import type { ContextSeen, FloorTransport } from './floor-transport.js';
 import { CLIENT_ID, GROUP_ID, TOPIC } from './kafka-consumer.transport.js';
@@ -48,7 +48,6 @@ function buildRecords(): ProducerRecord[] {
 function handWrittenSend(producer: ImmediateProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
   const parent = context.active();
   const { topic, messages } = record;
-  const span = handWrittenTracer().startSpan(`kafka.produce.${topic}`, { kind: SpanKind.PRODUCER }, parent);
   const attributes: Attributes = {
     'messaging.system': 'kafka',
     'messaging.operation.type': 'send',
@@ -62,7 +61,7 @@ function handWrittenSend(producer: ImmediateProducer, record: ProducerRecord): P
   if (key !== undefined && key !== null) attributes['messaging.kafka.message.key'] = key.toString();
   const correlationId = baggageCorrelationId(parent);
   if (correlationId !== undefined) attributes.correlation_id = correlationId;
-  span.setAttributes(attributes);
+  const span = startWithAttributes(`kafka.produce.${topic}`, SpanKind.PRODUCER, attributes, parent);
   const active = trace.setSpan(parent, span);
   const injected: Record<string, string> = {};
   propagation.inject(active, injected);
@@ -119,6 +118,7 @@ export function kafkaProducerTransport(requestContext: Context): FloorTransport 
     id: 'kafka-producer',
     label: 'Kafka PRODUCER span (send)',
     iterations: 500,
+    warmupBatches: 200,
     spansPerOperation: 1,
     batches: {
       untraced: batch(sends.untraced),

@@ -1,7 +1,15 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { Context, Span, SpanOptions } from '@opentelemetry/api';
 import { Traced } from '@huleedu/nest-tracing';
-import { SERVICE_NAME, baggageCorrelationId, endWithFailure, endWithSuccess, handWrittenTracer } from './floor-sdk.js';
+import {
+  ATTRIBUTES_AT_START,
+  SERVICE_NAME,
+  baggageCorrelationId,
+  endWithFailure,
+  endWithSuccess,
+  handWrittenTracer,
+  startWithAttributes,
+} from './floor-sdk.js';
 import { seeContext } from './floor-transport.js';
 import type { ContextSeen, FloorTransport } from './floor-transport.js';
 
@@ -52,9 +60,13 @@ const ASYNC_ATTRIBUTES = { 'operation.type': 'internal', 'code.function.name': '
 
 /** A span under the active context, with the static attributes and the correlation id from baggage. */
 function startSpan(name: string, attributes: Record<string, string>, parent: Context): Span {
+  const correlationId = baggageCorrelationId(parent);
+  if (ATTRIBUTES_AT_START) {
+    const all = correlationId === undefined ? attributes : { ...attributes, correlation_id: correlationId };
+    return startWithAttributes(name, SpanKind.INTERNAL, all, parent);
+  }
   const span = handWrittenTracer().startSpan(name, INTERNAL, parent);
   span.setAttributes(attributes);
-  const correlationId = baggageCorrelationId(parent);
   if (correlationId !== undefined) span.setAttribute('correlation_id', correlationId);
   return span;
 }
@@ -131,6 +143,7 @@ export function tracedMethodTransports(requestContext: Context): FloorTransport[
       id: 'traced-sync',
       label: '@Traced, sync method',
       iterations: 1000,
+      warmupBatches: 200,
       spansPerOperation: 1,
       batches: {
         untraced: syncLoop((x) => plain.compute(x)),
@@ -146,6 +159,7 @@ export function tracedMethodTransports(requestContext: Context): FloorTransport[
       id: 'traced-async',
       label: '@Traced, async method',
       iterations: 1000,
+      warmupBatches: 200,
       spansPerOperation: 1,
       batches: {
         untraced: asyncLoop((x) => plain.computeAsync(x)),

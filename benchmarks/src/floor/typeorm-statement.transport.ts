@@ -4,7 +4,7 @@ import { summariseSql, sanitiseSql, traceDataSource } from '@huleedu/nest-tracin
 import { DataSource } from 'typeorm';
 import type { AfterQueryEvent, BeforeQueryEvent, EntitySubscriberInterface } from 'typeorm';
 import { EventEmitter } from 'node:events';
-import { baggageCorrelationId, handWrittenTracer } from './floor-sdk.js';
+import { ATTRIBUTES_AT_START, baggageCorrelationId, handWrittenTracer, startWithAttributes } from './floor-sdk.js';
 import type { FloorTransport } from './floor-transport.js';
 
 /** The statement TypeORM sends for `repository.findOneBy({ id })`. */
@@ -84,10 +84,16 @@ class HandWrittenStatementSubscriber implements EntitySubscriberInterface {
       Array.isArray(event.parameters) && event.parameters.length > 0,
     );
     const parent = context.active();
-    const span = handWrittenTracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
-    span.setAttributes(attributes);
     const correlationId = baggageCorrelationId(parent);
-    if (correlationId !== undefined) span.setAttribute('correlation_id', correlationId);
+    let span: Span;
+    if (ATTRIBUTES_AT_START) {
+      const all = correlationId === undefined ? attributes : { ...attributes, correlation_id: correlationId };
+      span = startWithAttributes(name, SpanKind.CLIENT, all, parent);
+    } else {
+      span = handWrittenTracer().startSpan(name, { kind: SpanKind.CLIENT }, parent);
+      span.setAttributes(attributes);
+      if (correlationId !== undefined) span.setAttribute('correlation_id', correlationId);
+    }
     (event.queryRunner as RunnerWithSpan)[PENDING] = span;
   }
 
@@ -134,6 +140,7 @@ export function typeormStatementTransport(requestContext: Context): FloorTranspo
     id: 'typeorm-statement',
     label: 'TypeORM statement span (dataSource.query)',
     iterations: 500,
+    warmupBatches: 200,
     spansPerOperation: 1,
     batches: {
       untraced: batch(untraced),

@@ -37,6 +37,16 @@ export function seeContext(headers?: Record<string, string>): ContextSeen {
   };
 }
 
+/**
+ * A diagnostic variant (run alone, by name): the hand-written floor with one piece of nest-tracing's
+ * way of doing it, to see what that piece costs. Checked against nest-tracing's spans like the floor.
+ */
+export interface Diagnostic {
+  label: string;
+  batch: Batch;
+  observe(): Promise<ContextSeen | undefined>;
+}
+
 /** One transport of the floor comparison: the same operation untraced, traced by hand, traced by nest-tracing. */
 export interface FloorTransport {
   id: string;
@@ -56,5 +66,7 @@ export interface FloorTransport {
    * user code runs under the span: the statement span). Its spans go to the exporter.
    */
   observe(variant: TracedVariantId): Promise<ContextSeen | undefined>;
+  /** Diagnostic variants, loaded only when one is asked for. */
+  diagnostics?(): Promise<Record<string, Diagnostic>>;
   close?(): Promise<void>;
 }

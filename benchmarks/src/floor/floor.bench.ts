@@ -23,7 +23,7 @@ import type { ShapeCheck } from './span-shape.js';
  *
  *   node --expose-gc benchmarks/dist/floor/floor.bench.js [--transports=a,b] [--rounds=N] [--warmup=N]
  *     interleaved wall-clock run of every transport; writes benchmarks/results/floor-latest.json
- *   node benchmarks/dist/floor/floor.bench.js --transport=T --variant=V [--operations=N]
+ *   node benchmarks/dist/floor/floor.bench.js --transport=T --variant=V|<diagnostic> [--operations=N]
  *       [--warmup-operations=N] [--windows=K] [--handshake] [--cpu-profile=<file>]
  *     one variant alone (for callgrind and CPU profiles): warm-up, then K windows of N operations, one
  *     after the other (the collector runs when it would); with --handshake it prints `warm <i>` and waits for a line on stdin before
@@ -98,13 +98,13 @@ async function startProfiler(): Promise<{ stop(): Promise<object> }> {
   };
 }
 
-async function runSingleVariant(transport: FloorTransport, variant: VariantId): Promise<void> {
+async function runSingleVariant(transport: FloorTransport, variant: string, batch: Batch): Promise<void> {
   const operations = Number(argument('operations') ?? 40 * transport.iterations);
   const warmup = Number(argument('warmup-operations') ?? transport.warmupBatches * transport.iterations);
   const windows = Number(argument('windows') ?? 1);
   const handshake = process.argv.includes('--handshake');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  await runOperations(transport.batches[variant], warmup, transport.iterations);
+  await runOperations(batch, warmup, transport.iterations);
   for (let window = 1; window <= windows; window++) {
     if (handshake) {
       out(`warm ${window}`);
@@ -113,7 +113,7 @@ async function runSingleVariant(transport: FloorTransport, variant: VariantId): 
     const profile = argument('cpu-profile');
     const profiler = profile === undefined ? undefined : await startProfiler();
     const start = process.hrtime.bigint();
-    const result = await runOperations(transport.batches[variant], operations, transport.iterations);
+    const result = await runOperations(batch, operations, transport.iterations);
     const ns = Number(process.hrtime.bigint() - start);
     if (profiler) await writeFile(profile!, JSON.stringify(await profiler.stop()));
     const perOperation = (ns / operations).toFixed(0);
@@ -175,11 +175,27 @@ async function runInterleavedTransports(
   out(`written: ${file.pathname}`);
 }
 
+/** The batch of `variant` (one of the three, or a diagnostic, checked here against nest-tracing's spans). */
+async function singleVariantBatch(transport: FloorTransport, variant: string, sdk: FloorSdk): Promise<Batch> {
+  if ((VARIANT_IDS as readonly string[]).includes(variant)) return transport.batches[variant as VariantId];
+  const diagnostics = (await transport.diagnostics?.()) ?? {};
+  const diagnostic = diagnostics[variant];
+  if (!diagnostic) {
+    const known = [...VARIANT_IDS, ...Object.keys(diagnostics)].join(', ');
+    throw new Error(`${transport.id} has no variant ${variant}: ${known}`);
+  }
+  await checkSpanShapes(transport, sdk.exporter, () => sdk.forceFlush(), {
+    id: variant,
+    observe: () => diagnostic.observe(),
+  });
+  return diagnostic.batch;
+}
+
 async function main(): Promise<void> {
   const single = argument('transport');
-  const variant = argument('variant') as VariantId | undefined;
-  if (single !== undefined && (variant === undefined || !VARIANT_IDS.includes(variant))) {
-    throw new Error(`--transport needs --variant=${VARIANT_IDS.join('|')}`);
+  const variant = argument('variant');
+  if (single !== undefined && variant === undefined) {
+    throw new Error(`--transport needs --variant=${VARIANT_IDS.join('|')} (or a diagnostic variant)`);
   }
   const ids = parseTransports(single ?? argument('transports'));
   const sdk = await startFloorSdk();
@@ -190,8 +206,12 @@ async function main(): Promise<void> {
     checks.push(check);
     if (single === undefined) out(`same spans: ${transport.id} (${check.spans} per operation)`);
   }
-  if (single !== undefined) await runSingleVariant(transports[0], variant!);
-  else await runInterleavedTransports(transports, sdk, checks);
+  if (single !== undefined) {
+    const batch = await singleVariantBatch(transports[0], variant!, sdk);
+    await runSingleVariant(transports[0], variant!, batch);
+  } else {
+    await runInterleavedTransports(transports, sdk, checks);
+  }
   await sdk.forceFlush();
   await sdk.shutdown();
   for (const transport of transports) await transport.close?.();

@@ -9,11 +9,11 @@ import { seeContext } from './floor-transport.js';
 import type { ContextSeen, FloorTransport } from './floor-transport.js';
 import { CLIENT_ID, GROUP_ID, TOPIC } from './kafka-consumer.transport.js';
 
-const RECORDS = 4096;
+export const RECORDS = 4096;
 const METADATA: RecordMetadata[] = [{ topicName: TOPIC, partition: 0, errorCode: 0, baseOffset: '0' }];
 
 /** A kafkajs producer whose `send` is answered at once (no broker): what is left is the tracing around it. */
-class ImmediateProducer implements ProducerLike {
+export class ImmediateProducer implements ProducerLike {
   sent = 0;
   observing = false;
   seen: ContextSeen | undefined;
@@ -30,7 +30,7 @@ class ImmediateProducer implements ProducerLike {
 }
 
 /** One event per record, keyed by its essay, as a service publishes it. */
-function buildRecords(): ProducerRecord[] {
+export function buildRecords(): ProducerRecord[] {
   const records: ProducerRecord[] = [];
   for (let i = 0; i < RECORDS; i++) {
     const value = JSON.stringify({ event_type: 'essay.submitted', data: { id: i } });
@@ -125,6 +125,8 @@ export function kafkaProducerTransport(requestContext: Context): FloorTransport 
       'hand-written': batch(sends['hand-written']),
       'nest-tracing': batch(sends['nest-tracing']),
     },
+    diagnostics: async () =>
+      (await import('./kafka-producer.diagnostics.js')).producerDiagnostics(requestContext, records, batch),
     observe: async (variant) => {
       const producer = variant === 'nest-tracing' ? ours : hand;
       producer.observing = true;

@@ -77,12 +77,16 @@ export async function checkSpanShapes(
   transport: FloorTransport,
   exporter: FloorSpanExporter,
   flush: () => Promise<void>,
+  against: { id: string; observe(): Promise<ContextSeen | undefined> } = {
+    id: 'hand-written',
+    observe: () => transport.observe('hand-written'),
+  },
 ): Promise<ShapeCheck> {
   await flush();
   exporter.take();
   exporter.recording = true;
-  const observe = async (variant: 'nest-tracing' | 'hand-written') => {
-    const seen = await transport.observe(variant);
+  const observe = async (run: () => Promise<ContextSeen | undefined>) => {
+    const seen = await run();
     await flush();
     const spans = exporter.take();
     return {
@@ -92,15 +96,15 @@ export async function checkSpanShapes(
     };
   };
   try {
-    const nestTracing = await observe('nest-tracing');
-    const handWritten = await observe('hand-written');
+    const nestTracing = await observe(() => transport.observe('nest-tracing'));
+    const handWritten = await observe(() => against.observe());
     const ours = JSON.stringify({ shapes: nestTracing.shapes, context: nestTracing.context });
     const theirs = JSON.stringify({ shapes: handWritten.shapes, context: handWritten.context });
     if (nestTracing.shapes.length !== transport.spansPerOperation || ours !== theirs) {
       throw new Error(
-        `${transport.id}: the hand-written variant does not make the same spans as nest-tracing ` +
+        `${transport.id}: the ${against.id} variant does not make the same spans as nest-tracing ` +
           `(expected ${transport.spansPerOperation} span(s) per operation).\n` +
-          `nest-tracing: ${JSON.stringify(nestTracing, null, 2)}\nhand-written: ${JSON.stringify(handWritten, null, 2)}`,
+          `nest-tracing: ${JSON.stringify(nestTracing, null, 2)}\n${against.id}: ${JSON.stringify(handWritten, null, 2)}`,
       );
     }
     return { transport: transport.id, spans: nestTracing.shapes.length, nestTracing, handWritten };

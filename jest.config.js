@@ -9,6 +9,10 @@ const workspaceSources = {
   '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
   '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
   '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
+  '^@huleedu/nest-tracing-resilience$': '<rootDir>/packages/tracing-resilience/src/index.ts',
+  '^@huleedu/nest-tracing-logging$': '<rootDir>/packages/tracing-logging/src/index.ts',
+  '^@huleedu/nest-tracing-cli$': '<rootDir>/packages/tracing-cli/src/index.ts',
+  '^@huleedu/nest-tracing-viewer$': '<rootDir>/packages/tracing-viewer/src/index.ts',
   '^@huleedu/sample-database$': '<rootDir>/sample-services/sample-database/src/index.ts',
   '^@huleedu/sample-kafka$': '<rootDir>/sample-services/sample-kafka/src/index.ts',
 };

@@ -22,7 +22,8 @@ JOBS=${JOBS:-2}
 WINDOWS=${WINDOWS:-5}
 TRANSPORTS=("$@")
 [ ${#TRANSPORTS[@]} -gt 0 ] || TRANSPORTS=(traced-sync traced-async http-server kafka-consumer kafka-producer typeorm-statement)
-VARIANTS=(untraced hand-written nest-tracing)
+# VARIANTS="a b" runs other variants (the diagnostic ones of a transport, by name).
+read -r -a VARIANTS <<<"${VARIANTS:-untraced hand-written nest-tracing}"
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
 OUT=${KEEP_DUMPS:-$(mktemp -d)}
 mkdir -p "$OUT"

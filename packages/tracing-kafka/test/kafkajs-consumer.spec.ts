@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { SpanKind, TraceFlags, context, trace } from '@opentelemetry/api';
 import { KafkaRetriableException } from '@nestjs/microservices';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, EachBatchPayload, EachMessagePayload, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { traceOperation, withCorrelationId } from '@huleedu/nest-tracing';
+import { correlationId, injectTraceContext, traceOperation, withCorrelationId } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { createEventEnvelope, traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
@@ -24,6 +24,7 @@ const TOPICS = [
   'spec.failing',
   'spec.retriable',
   'spec.disabled',
+  'spec.sampled-out',
 ];
 
 /** Run a consumer of `topic` until `count` messages went through `handler`; resolves with its results. */
@@ -253,6 +254,39 @@ describe('traceKafkaHandler and traceKafkaProducer with kafkajs, on a Kafka-prot
       'messaging.kafka.retriable': true,
       'error.type': 'KafkaRetriableException',
     });
+  });
+
+  it('under a sampled-out producer makes no span, and the handler continues the sampled-out trace', async () => {
+    const sampledOut = trace.setSpanContext(context.active(), {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
+    await context.with(sampledOut, () =>
+      withCorrelationId('corr-sampled-out', () =>
+        traceKafkaProducer(producer).send({ topic: 'spec.sampled-out', messages: [{ value: '{"n":1}' }] }),
+      ),
+    );
+    const [seen] = await consume(
+      kafka,
+      'spec.sampled-out',
+      1,
+      traceKafkaHandler(async ({ message }: EachMessagePayload) => ({
+        traceparent: message.headers?.traceparent?.toString(),
+        active: trace.getSpanContext(context.active()),
+        correlationId: correlationId(),
+        downstream: injectTraceContext({}),
+      })),
+    );
+    expect(seen.traceparent).toBe('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00');
+    expect(seen.active).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', traceFlags: TraceFlags.NONE });
+    expect(seen.correlationId).toBe('corr-sampled-out');
+    expect(seen.downstream).toMatchObject({
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00',
+      correlation_id: 'corr-sampled-out',
+    });
+    expect(spans.all()).toEqual([]);
   });
 
   it('makes no span and writes no header for a disabled topic', async () => {

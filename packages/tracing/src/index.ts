@@ -24,6 +24,7 @@ export { SpanAttribute } from './decorators/span-attribute.decorator.js';
 export { TraceService } from './api/trace.service.js';
 export { traceOperation } from './api/trace-operation.js';
 export { libraryTracer } from './api/library-tracer.js';
+export { makesNoSpanUnder } from './wrapping/start-operation-span.js';
 export type { TraceOperationOptions } from './api/trace-operation.js';
 export {
   activeSpan,

@@ -1,6 +1,12 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { AttributeValue, Attributes, Context, Link, Span } from '@opentelemetry/api';
-import { AttributeNames, getCorrelationId, reportTelemetryFault, setCorrelationId } from '@huleedu/nest-tracing';
+import {
+  AttributeNames,
+  getCorrelationId,
+  makesNoSpanUnder,
+  reportTelemetryFault,
+  setCorrelationId,
+} from '@huleedu/nest-tracing';
 import { types } from 'node:util';
 import { isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
@@ -188,10 +194,14 @@ export function runConsumeSpan<T>(
   // with trace context, the producer's context is the parent (its correlation id is known);
   // without, the active one, carrying the message's correlation id if it brought one
   const parent = producer ? origin.context : withMessageCorrelation(context.active(), origin);
+  const root = producer !== undefined && options.producerContext === 'link';
+  // a sampled-out producer (or batch) under parent-based sampling, or tracing off: no span would
+  // record, so none is started; the handler runs in the producer's context, which stays sampled out
+  if (!root && makesNoSpanUnder(parent)) return context.with(parent, fn);
   const links: Link[] | undefined = producer ? [{ context: producer }] : undefined;
   const span = kafkaTracer().startSpan(
     consumeSpanName(call, message.system, message.destination),
-    { kind: SpanKind.CONSUMER, links, root: producer !== undefined && options.producerContext === 'link' },
+    { kind: SpanKind.CONSUMER, links, root },
     parent,
   );
   if (span.isRecording()) {

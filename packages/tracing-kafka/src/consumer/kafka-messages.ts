@@ -99,21 +99,25 @@ function kafkaAttributes(partition: number, message: KafkaMessageLike): Attribut
 class KafkaConsumedMessage implements ConsumedMessage {
   readonly system = 'kafka';
   readonly headers: Record<string, unknown> | undefined;
-  readonly attributes: Attributes;
   private decoded: boolean;
   private decodedPayload: unknown;
+  private transportAttributes: Attributes | undefined;
 
   constructor(
     readonly destination: string,
-    partition: number,
+    private readonly partition: number,
     private readonly message: KafkaMessageLike,
     decoded: { payload: unknown } | undefined,
   ) {
     // anything but a record of headers (null, a string, an array, a Buffer) is no headers: a new trace
     this.headers = asCarrierRecord(readField(message, 'headers'));
-    this.attributes = kafkaAttributes(partition, message);
     this.decoded = decoded !== undefined;
     this.decodedPayload = decoded?.payload;
+  }
+
+  /** Built on first read: a message whose span does not record (sampled out) never needs them. */
+  get attributes(): Attributes {
+    return (this.transportAttributes ??= kafkaAttributes(this.partition, this.message));
   }
 
   get payload(): unknown {

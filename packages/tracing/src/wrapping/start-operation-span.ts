@@ -24,6 +24,17 @@ export function shouldSkipSpan(spec: SpanSpec, parent: Context): boolean {
   return !runtime.enabled || (!spec.root && runtime.parentBasedSampling && isSampledOutParent(parent));
 }
 
+/**
+ * Whether a span nest-tracing would start under `parent` (not as a new root) would record nothing:
+ * tracing is switched off, or `parent` is sampled out and sampling is parent-based (the default), so
+ * the sampler would drop the child too. Integrations use it to skip the span, its name and its
+ * attributes on such calls and run the work under `parent` as it is, as `@Traced` does; the
+ * sampled-out context still propagates, so downstream services drop the trace as well.
+ */
+export function makesNoSpanUnder(parent: Context): boolean {
+  return !runtime.enabled || (runtime.parentBasedSampling && isSampledOutParent(parent));
+}
+
 function startOptions(spec: SpanSpec, parent: Context, args: unknown[]): SpanOptions {
   if (!spec.root && spec.links === undefined) return spec.spanOptions;
   const links: Link[] = [];

@@ -63,7 +63,7 @@ describe.each<[OtelSetup, string]>([
       const named = (kind: number) =>
         trace.filter((span) => span.kind === kind).map((span) => `${span.name} (${span.scope.name})`);
       expect({ producers: named(PRODUCER), consumers: named(CONSUMER), shown }).toEqual({
-        producers: [`kafka.produce.${TOPIC} (@huleedu/nest-tracing)`],
+        producers: [`kafka.produce.${TOPIC} (@huleedu/nest-tracing-kafka)`],
         consumers: [expect.stringContaining(`(${consumerScope})`)],
         shown,
       });

@@ -13,7 +13,7 @@ import type { RunningService } from '../harness/start-service.js';
  * alone. The fixture (`test/fixtures/otel-setups`) runs as a real process with its set-up preloaded by
  * `node --import`, and exports over OTLP to the receiver here.
  */
-const PROCESS_TIMEOUT_MS = 90_000;
+const PROCESS_TIMEOUT_MS = 120_000;
 const SERVER = 2;
 const INCOMING_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 

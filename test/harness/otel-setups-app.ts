@@ -19,5 +19,8 @@ export function startOtelSetupsApp(
     script: 'test/fixtures/otel-setups/dist/main.js',
     nodeArgs: ['--import', './test/fixtures/otel-setups/dist/instrumentation.js'],
     env: { OTEL_SETUP: setup, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100', ...env },
+    // loading all of auto-instrumentations-node's instrumentations took over 60 s on a 2-core machine under
+    // a load average of 20; the specs' hooks allow 120 s
+    startTimeoutMs: 100_000,
   });
 }

@@ -64,7 +64,7 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
     await producer.disconnect();
     const producerSpans = spans.all().filter((span) => span.kind === SpanKind.PRODUCER);
     expect(producerSpans.map((span) => [span.name, span.instrumentationScope.name])).toEqual([
-      [`kafka.produce.${TOPIC}`, '@huleedu/nest-tracing'],
+      [`kafka.produce.${TOPIC}`, '@huleedu/nest-tracing-kafka'],
     ]);
 
     const kafka: Kafka = new PatchedKafka({

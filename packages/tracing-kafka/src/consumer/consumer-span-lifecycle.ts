@@ -50,17 +50,19 @@ function succeed(span: Span): void {
   span.end();
 }
 
-function fail(span: Span, error: unknown): void {
-  markFailure(span, error);
-  span.end();
-}
+/** How a span of this package records a failure: the consumer's `markFailure` unless told otherwise. */
+export type FailureMarker = (span: Span, error: unknown) => void;
 
 /**
  * Run `fn` with `span` active (on `parent`) and end the span exactly once when the result settles:
  * a value now, a Promise when it settles, an Observable when it completes, fails or is
  * unsubscribed (`operation.result=cancelled`). The caller gets the same value or error.
  */
-export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T): T {
+export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: FailureMarker = markFailure): T {
+  const fail = (failed: Span, error: unknown): void => {
+    mark(failed, error);
+    failed.end();
+  };
   let result: T;
   try {
     result = context.with(trace.setSpan(parent, span), fn);

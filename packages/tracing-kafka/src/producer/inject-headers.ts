@@ -14,13 +14,36 @@ export function withTraceHeaders<H extends Record<string, unknown>>(
   headers: H | undefined,
   ctx: Context = context.active(),
 ): H & Record<string, string> {
+  return mergeTraceHeaders(headers, traceHeaderFields(ctx));
+}
+
+/** The trace headers of `ctx` (lower-case names), to merge into several messages' headers with `mergeTraceHeaders`. */
+export function traceHeaderFields(ctx: Context = context.active()): Record<string, string> {
+  return injectTraceContext<Record<string, string>>({}, ctx);
+}
+
+/**
+ * A new header object: `headers` plus each of `fields` (made by `traceHeaderFields`) that `headers`
+ * does not have under any case. Neither object is changed.
+ */
+export function mergeTraceHeaders<H extends Record<string, unknown>>(
+  headers: H | undefined,
+  fields: Record<string, string>,
+): H & Record<string, string> {
   const result: Record<string, unknown> = { ...headers };
-  const taken = new Set(Object.keys(result).map((key) => key.toLowerCase()));
-  const fields = injectTraceContext<Record<string, string>>({}, ctx);
-  for (const [key, value] of Object.entries(fields)) {
-    if (!taken.has(key.toLowerCase())) result[key] = value;
+  // the caller's names, lower-cased, only when there are both caller headers and fields to compare
+  let taken: Set<string> | undefined;
+  for (const key in fields) {
+    taken ??= lowerCaseKeys(result);
+    if (!taken.has(key)) result[key] = fields[key];
   }
   return result as H & Record<string, string>;
+}
+
+function lowerCaseKeys(record: Record<string, unknown>): Set<string> {
+  const keys = new Set<string>();
+  for (const key in record) keys.add(key.toLowerCase());
+  return keys;
 }
 
 /** A payload Nest's Kafka serializer sends as it is: it has a `key` or a `value`. */

@@ -2,9 +2,9 @@ import type { Attributes } from '@opentelemetry/api';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { KafkaTracingOptions } from '../kafka-tracing.options.js';
-import { withTraceHeaders } from './inject-headers.js';
+import { mergeTraceHeaders, traceHeaderFields } from './inject-headers.js';
 import type { KafkaHeaders } from './inject-headers.js';
-import { produceAttributes, produceSpanName, runProduceSpan, sendWithoutInstrumentation } from './producer-span.js';
+import { produceAttributes, produceSpanName, runProducerSend, sendWithoutInstrumentation } from './producer-span.js';
 
 /** The parts of a kafkajs `Message` this uses. */
 interface MessageLike {
@@ -24,11 +24,12 @@ export interface ProducerLike {
   sendBatch(batch: { topicMessages?: ProducerRecordLike<any>[] }): Promise<any>;
 }
 
-function keyAttribute(messages: MessageLike[], capture: boolean): Attributes | undefined {
+/** The message key as text, for a single-message send when keys are captured. */
+function keyOf(messages: MessageLike[], capture: boolean): string | undefined {
   if (!capture || messages.length !== 1) return undefined;
   const key = messages[0]?.key;
   if (key === undefined || key === null) return undefined;
-  return { [MessagingAttributes.KAFKA_MESSAGE_KEY]: typeof key === 'string' ? key : key.toString('utf8') };
+  return typeof key === 'string' ? key : key.toString('utf8');
 }
 
 /**
@@ -41,23 +42,23 @@ function keyAttribute(messages: MessageLike[], capture: boolean): Attributes | u
  */
 export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?: KafkaTracingOptions): P {
   const resolve = resolveKafkaOptions(options, 'traceKafkaProducer');
-  const tracedRecord = <R extends ProducerRecordLike>(record: R): R => ({
+  // the trace headers are the same for every message of a send (one span): made once per record
+  const tracedRecord = <R extends ProducerRecordLike>(record: R, fields: Record<string, string>): R => ({
     ...record,
-    messages: record.messages.map((message) => ({ ...message, headers: withTraceHeaders(message.headers) })),
+    messages: record.messages.map((message) => ({ ...message, headers: mergeTraceHeaders(message.headers, fields) })),
   });
-  const clientAttributes = (): Attributes | undefined => {
-    const clientId = resolve().clientId;
-    return clientId === undefined ? undefined : { [MessagingAttributes.CLIENT_ID]: clientId };
-  };
   const send = (record: ProducerRecordLike): Promise<unknown> => {
     const current = resolve();
     if (current.disabledTopics.has(record.topic)) return producer.send(record);
-    const attributes = produceAttributes('kafka', record.topic, record.messages.length, {
-      ...clientAttributes(),
-      ...keyAttribute(record.messages, current.captureMessageKey),
-    });
-    return runProduceSpan(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () => {
-      const traced = tracedRecord(record);
+    const attributes = (): Attributes => {
+      const written = produceAttributes('kafka', record.topic, record.messages.length);
+      if (current.clientId !== undefined) written[MessagingAttributes.CLIENT_ID] = current.clientId;
+      const key = keyOf(record.messages, current.captureMessageKey);
+      if (key !== undefined) written[MessagingAttributes.KAFKA_MESSAGE_KEY] = key;
+      return written;
+    };
+    return runProducerSend(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () => {
+      const traced = tracedRecord(record, traceHeaderFields());
       return sendWithoutInstrumentation(() => producer.send(traced));
     });
   };
@@ -69,19 +70,21 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
     const topics = [...new Set(traced.map((record) => record.topic))];
     const destination = topics.length === 1 ? topics[0] : 'batch';
     const count = traced.reduce((sum, record) => sum + record.messages.length, 0);
-    return runProduceSpan(
-      produceSpanName(current.spanNames, 'kafka', destination),
-      produceAttributes('kafka', destination, count, clientAttributes()),
-      () => {
-        const tracedBatch = {
-          ...batch,
-          topicMessages: topicMessages.map((record) =>
-            current.disabledTopics.has(record.topic) ? record : tracedRecord(record),
-          ),
-        };
-        return sendWithoutInstrumentation(() => producer.sendBatch(tracedBatch));
-      },
-    );
+    const attributes = (): Attributes => {
+      const written = produceAttributes('kafka', destination, count);
+      if (current.clientId !== undefined) written[MessagingAttributes.CLIENT_ID] = current.clientId;
+      return written;
+    };
+    return runProducerSend(produceSpanName(current.spanNames, 'kafka', destination), attributes, () => {
+      const fields = traceHeaderFields();
+      const tracedBatch = {
+        ...batch,
+        topicMessages: topicMessages.map((record) =>
+          current.disabledTopics.has(record.topic) ? record : tracedRecord(record, fields),
+        ),
+      };
+      return sendWithoutInstrumentation(() => producer.sendBatch(tracedBatch));
+    });
   };
   return new Proxy(producer, {
     get(target, property, receiver) {

@@ -85,7 +85,10 @@ function endWithFailure(spec: ResilienceCallSpec, state: CallState, failure: Cla
       // The policy ended the call itself: no exception from the work to record, a stable error.type.
       span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.ERROR);
       span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : failure.errorType });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : failure.errorType,
+      });
     } else {
       recordSpanFailure(span, error, SpanKind.INTERNAL, spec.spanName);
     }
@@ -116,7 +119,11 @@ export function runResilienceCall<T>(
   const parent = context.active();
   let state: CallState;
   try {
-    const span = tracer().startSpan(spec.spanName, { kind: SpanKind.INTERNAL, attributes: startAttributes(spec) }, parent);
+    const span = tracer().startSpan(
+      spec.spanName,
+      { kind: SpanKind.INTERNAL, attributes: startAttributes(spec) },
+      parent,
+    );
     if (span.isRecording()) {
       span.setAttribute(AttributeNames.OPERATION_TYPE, RESILIENCE_OPERATION_TYPE);
       const correlationId = getCorrelationId(parent);

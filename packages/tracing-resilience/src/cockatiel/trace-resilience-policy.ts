@@ -50,7 +50,9 @@ function guarded<A>(site: string, listener: (value: A) => void): (value: A) => v
 
 /** The `error.type` of a cockatiel failure reason (`{ error }` or a handled `{ value }`). */
 const reasonType = (reason: { error?: unknown } | undefined): string =>
-  reason && 'error' in reason ? (classifyCockatielFailure(reason.error).errorType ?? errorTypeOf(reason.error)) : 'result';
+  reason && 'error' in reason
+    ? (classifyCockatielFailure(reason.error).errorType ?? errorTypeOf(reason.error))
+    : 'result';
 
 function observe(node: PolicyNode, name: string): void {
   const { kind, policy } = node;

@@ -8,7 +8,10 @@ import type { OpossumCircuitBreakerLike, ResiliencePolicyLike } from '../types.j
 import { callThrough } from './call-through.js';
 import { registerExecutor, unregisterExecutor } from './resilience-policy.registry.js';
 import type { ResilienceExecutor } from './resilience-policy.registry.js';
-import { ConfigurableResilienceTracingModule, RESILIENCE_TRACING_OPTIONS } from './resilience-tracing.module-definition.js';
+import {
+  ConfigurableResilienceTracingModule,
+  RESILIENCE_TRACING_OPTIONS,
+} from './resilience-tracing.module-definition.js';
 import type { ResilienceTracingModuleOptions } from './resilience-tracing.module-definition.js';
 import { circuitBreakerNameOf } from './traced-circuit-breaker.decorator.js';
 
@@ -33,9 +36,12 @@ function executorOf(name: string, policy: unknown): ResilienceExecutor {
     traceResiliencePolicy(policy, name);
     return <T>(work: () => T | Promise<T>) => policy.execute(() => work()) as Promise<T>;
   }
-  throw TracingConfigError.create(`The resilience policy '${name}' is neither an opossum breaker nor a cockatiel policy.`, [
-    'Pass new CircuitBreaker(callThrough, options) from opossum, or a cockatiel policy such as circuitBreaker(handleAll, ...).',
-  ]);
+  throw TracingConfigError.create(
+    `The resilience policy '${name}' is neither an opossum breaker nor a cockatiel policy.`,
+    [
+      'Pass new CircuitBreaker(callThrough, options) from opossum, or a cockatiel policy such as circuitBreaker(handleAll, ...).',
+    ],
+  );
 }
 
 /**

@@ -33,10 +33,13 @@ export function TracedCircuitBreaker(name: string): MethodDecorator {
     const wrapper = function (this: unknown, ...args: unknown[]): Promise<unknown> {
       const execute = executorFor(name);
       if (!execute) {
-        throw TracingConfigError.create(`${site} runs through the circuit breaker '${name}', which is not registered.`, [
-          `Import ResilienceTracingModule.forRoot({ policies: { '${name}': new CircuitBreaker(callThrough, options) } }).`,
-          'Check the spelling of the name in @TracedCircuitBreaker() and in the module options.',
-        ]);
+        throw TracingConfigError.create(
+          `${site} runs through the circuit breaker '${name}', which is not registered.`,
+          [
+            `Import ResilienceTracingModule.forRoot({ policies: { '${name}': new CircuitBreaker(callThrough, options) } }).`,
+            'Check the spelling of the name in @TracedCircuitBreaker() and in the module options.',
+          ],
+        );
       }
       return execute(() => (original as (...a: unknown[]) => unknown).apply(this, args));
     };

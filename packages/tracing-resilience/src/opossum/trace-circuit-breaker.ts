@@ -66,9 +66,15 @@ function observe(breaker: OpossumCircuitBreakerLike, name: string): void {
       last = state;
       reportStateChange(name, previous, state);
     });
-  breaker.on('timeout', guarded(site, () => void (ownCall() && (ownCall()!.outcome = ResilienceOutcome.TIMEOUT))));
+  breaker.on(
+    'timeout',
+    guarded(site, () => void (ownCall() && (ownCall()!.outcome = ResilienceOutcome.TIMEOUT))),
+  );
   // errorFilter: opossum emits `success` for a filtered error, and the call still rejects with it.
-  breaker.on('success', guarded(site, () => void (ownCall() && (ownCall()!.ignored = true))));
+  breaker.on(
+    'success',
+    guarded(site, () => void (ownCall() && (ownCall()!.ignored = true))),
+  );
   breaker.on(
     'fallback',
     guarded(site, (_result: unknown, error: unknown) => {

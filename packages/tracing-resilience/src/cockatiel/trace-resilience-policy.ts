@@ -120,11 +120,13 @@ export function traceResiliencePolicy<P extends ResiliencePolicyLike>(
   if (target[TRACED]) return policy;
   const spanName = options.spanName ?? `resilience.${name}`;
   const attemptSpanName = `${spanName}.attempt`;
-  const nodes = policyTree(policy as unknown as Record<string, any>);
+  const nodes = policyTree(policy as Record<string, any>);
   for (const node of nodes) observe(node, name);
   const policies = nodes.map((node) => node.kind);
   const breaker = nodes.find((node) => node.kind === 'circuit_breaker')?.policy;
   const retries = policies.includes('retry');
+  // Called below with the caller's own `this`, as the original would have been.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalExecute = policy.execute;
   const tracedExecute = function (this: P, fn: (context: any, signal: AbortSignal) => any, signal?: AbortSignal) {
     const spec: ResilienceCallSpec = {

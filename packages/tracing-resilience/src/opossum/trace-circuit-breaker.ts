@@ -108,6 +108,8 @@ export function traceCircuitBreaker<B extends OpossumCircuitBreakerLike>(
   if (target[TRACED]) return breaker;
   const name = options.name ?? breaker.name;
   const spanName = options.spanName ?? `resilience.${name}`;
+  // Called below with the caller's own `this`, as the original would have been.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalCall = breaker.call;
   observe(breaker, name);
   const tracedCall = function (this: B, thisArg: unknown, ...args: unknown[]): Promise<unknown> {

@@ -3,6 +3,6 @@
  * Breakers registered with `ResilienceTracingModule` for `@TracedCircuitBreaker()` are built on it:
  * `new CircuitBreaker(callThrough, { name: 'content-store', timeout: 3000 })`.
  */
-export function callThrough<T>(work: () => T | Promise<T>): T | Promise<T> {
+export async function callThrough<T>(work: () => T | Promise<T>): Promise<T> {
   return work();
 }

@@ -16,7 +16,7 @@ export interface OpossumCircuitBreakerLike {
  * no runtime or type dependency on cockatiel.
  */
 export interface ResiliencePolicyLike {
-  execute(fn: (context: any, signal: AbortSignal) => any, signal?: AbortSignal): Promise<any>;
+  execute(fn: (context: any, ...rest: any[]) => any, signal?: AbortSignal): Promise<any>;
 }
 
 /** Options of `traceCircuitBreaker()`. */

@@ -128,7 +128,7 @@ export function traceResiliencePolicy<P extends ResiliencePolicyLike>(
   // Called below with the caller's own `this`, as the original would have been.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalExecute = policy.execute;
-  const tracedExecute = function (this: P, fn: (context: any, signal: AbortSignal) => any, signal?: AbortSignal) {
+  const tracedExecute = function (this: P, fn: (context: any, ...rest: any[]) => any, signal?: AbortSignal) {
     const spec: ResilienceCallSpec = {
       name,
       spanName,

@@ -15,7 +15,10 @@ import { UPSTREAM_URLS, upstreamUrlsFromEnv } from './upstream-urls.js';
   imports: [
     HttpModule.register({ timeout: 10_000 }),
     ResilienceTracingModule.forRoot({
-      policies: { 'file-service': upstreamBreaker('file-service'), 'content-service': upstreamBreaker('content-service') },
+      policies: {
+        'file-service': upstreamBreaker('file-service'),
+        'content-service': upstreamBreaker('content-service'),
+      },
     }),
   ],
   controllers: [EssaysController],

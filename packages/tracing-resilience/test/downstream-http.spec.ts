@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, HttpCode, Injectable, Module } from '@nestjs/common';
+import { Controller, Get, HttpCode, Injectable, Module, SetMetadata } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SpanKind } from '@opentelemetry/api';
@@ -151,6 +151,23 @@ describe('ResilienceTracingModule start-up checks', () => {
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(TracingConfigError);
     own.shutdown();
+  });
+
+  it('keeps the metadata of Nest decorators above and below it, and the name and length of the method', () => {
+    class Decorated {
+      @SetMetadata('above', 'kept')
+      @TracedCircuitBreaker('metadata')
+      @SetMetadata('below', 'kept')
+      @Get('essays')
+      async read(_id: string, _user: string): Promise<string> {
+        return 'read';
+      }
+    }
+    const method = Decorated.prototype.read;
+    expect([method.name, method.length]).toEqual(['read', 2]);
+    expect(Reflect.getMetadata('above', method)).toBe('kept');
+    expect(Reflect.getMetadata('below', method)).toBe('kept');
+    expect(Reflect.getMetadata('path', method)).toBe('essays');
   });
 
   it('throws a configuration error when a decorated method runs without the module', async () => {

@@ -101,6 +101,30 @@ describe('traceCircuitBreaker (opossum)', () => {
       ['resilience.circuit.state_change', 'closed'],
     ]);
     expect(halfOpen.closed).toBe(true);
+    const halfOpenEvents = harness.spans
+      .all()
+      .flatMap((span) => span.events)
+      .filter((event) => event.attributes?.['resilience.circuit.state'] === 'half_open');
+    expect(halfOpenEvents).toEqual([]);
+    expect(await harness.points('resilience.circuit_breaker.state_changes')).toContainEqual([
+      { 'resilience.name': 'catalogue-2', 'resilience.circuit.state': 'half_open' },
+      1,
+    ]);
+  });
+
+  it('leaves the call unchanged when the metrics SDK throws', async () => {
+    const breaker = strictBreaker(work, 'broken-metrics');
+    harness.useMeterProvider({
+      getMeter: () => {
+        throw new Error('broken meter');
+      },
+    });
+    try {
+      await expect(breaker.fire('still fine')).resolves.toBe('still fine');
+    } finally {
+      harness.useMeterProvider();
+    }
+    expect(harness.spans.one('resilience.broken-metrics')).toHaveAttributes({ 'resilience.outcome': 'success' });
   });
 
   it('ends a call that exceeds the timeout with error.type=timeout', async () => {

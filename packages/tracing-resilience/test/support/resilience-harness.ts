@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, MeterProvider as MeterProviderApi } from '@opentelemetry/api';
 import type { Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
@@ -23,6 +23,8 @@ export interface ResilienceHarness {
   spans: TestSpans;
   /** The data points of `metricName` now, as `[attributes, value]`. */
   points(metricName: string): Promise<Array<[Attributes, number]>>;
+  /** Register `provider` globally instead (a broken one, say); without one, the harness's own again. */
+  useMeterProvider(provider?: MeterProviderApi): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export async function startHarness(imports: any[] = [], providers: Provider[] = 
         .flatMap((scope) => scope.metrics)
         .find((candidate) => candidate.descriptor.name === metricName);
       return ((metric?.dataPoints ?? []) as Array<DataPoint<number>>).map((point) => [point.attributes, point.value]);
+    },
+    useMeterProvider(provider = meterProvider) {
+      metrics.disable();
+      metrics.setGlobalMeterProvider(provider);
     },
     async close() {
       await moduleRef.close();

@@ -14,11 +14,14 @@ import { UPSTREAM_URLS, upstreamUrlsFromEnv } from './upstream-urls.js';
 @Module({
   imports: [
     HttpModule.register({ timeout: 10_000 }),
-    ResilienceTracingModule.forRoot({
-      policies: {
-        'file-service': upstreamBreaker('file-service'),
-        'content-service': upstreamBreaker('content-service'),
-      },
+    // forRootAsync: the breakers (and their statistics timers) are made when the application starts, not at import.
+    ResilienceTracingModule.forRootAsync({
+      useFactory: () => ({
+        policies: {
+          'file-service': upstreamBreaker('file-service'),
+          'content-service': upstreamBreaker('content-service'),
+        },
+      }),
     }),
   ],
   controllers: [EssaysController],

@@ -26,7 +26,10 @@ export interface CallState {
   readonly span: Span;
   /** Set by a `reject`/`timeout`/`semaphoreLocked`-style event: how the policy ended the call. */
   outcome?: ResilienceOutcomeName;
-  /** The breaker counted an error as a success (opossum `errorFilter`). */
+  /**
+   * The breaker counted this call as a success: if the call still rejects, the breaker's filter
+   * (opossum `errorFilter`) accepted the error, which then does not count towards opening.
+   */
   ignored?: boolean;
   /** A fallback supplied the result; the `error.type` it replaced. */
   fallbackFrom?: string;

@@ -185,8 +185,11 @@ describe('cj-assessment-service with the llm-provider-service, on a Kafka broker
     ]);
     for (const compare of compares) {
       expect(compare).toBeChildOf(run);
-      // CLIENT span in cj -> CONSUMER span in llm -> llm.judgement, all in the request's trace
-      const [request] = spans.childrenOf(compare);
+      // the llm-provider breaker -> CLIENT span in cj -> CONSUMER span in llm -> llm.judgement, all in the request's trace
+      const [breaker] = spans.childrenOf(compare);
+      expect(breaker.name).toBe('resilience.llm-provider');
+      expect(breaker).toHaveAttributes({ 'resilience.circuit.state': 'closed', 'resilience.outcome': 'success' });
+      const [request] = spans.childrenOf(breaker);
       expect(request.name).toBe(`kafka.request.${JUDGEMENT_REQUESTED_TOPIC}`);
       expect(request.kind).toBe(SpanKind.CLIENT);
       const [llmConsume] = spans.childrenOf(request);

@@ -216,10 +216,14 @@ describe('POST /essays', () => {
       'operation.result': 'success',
     });
     expect(route).toHaveStatus('unset');
-    // Both run under the request (its SERVER span once HTTP tracing records one), and the call
-    // to the file service (a CLIENT span, once HTTP client tracing records it) runs under the route.
+    // Both run under the request (its SERVER span once HTTP tracing records one); the call to the
+    // file service goes through its circuit breaker (resilience.file-service, under the route), and
+    // its CLIENT span (once HTTP client tracing records it) runs under the breaker's span.
     expect(route.parentSpanContext?.spanId).toBe(authentication.parentSpanContext?.spanId);
-    for (const client of spans.find({ kind: SpanKind.CLIENT })) expect(client).toBeChildOf(route);
+    const breaker = spans.one('resilience.file-service');
+    expect(breaker).toBeChildOf(route);
+    expect(breaker).toHaveAttributes({ 'resilience.circuit.state': 'closed', 'resilience.outcome': 'success' });
+    for (const client of spans.find({ kind: SpanKind.CLIENT })) expect(client).toBeChildOf(breaker);
     expect(attributeValues().some((value) => value.includes('river'))).toBe(false);
   });
 

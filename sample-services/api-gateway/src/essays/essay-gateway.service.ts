@@ -4,6 +4,7 @@ import type { AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { Traced } from '@huleedu/nest-tracing';
+import { TracedCircuitBreaker } from '@huleedu/nest-tracing-resilience';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import type {
   EssayView,
@@ -18,8 +19,8 @@ import type { UpstreamUrls } from './upstream-urls.js';
 
 /**
  * The gateway's essay routes: uploads go to the file service, reads to the content service, both
- * through `@nestjs/axios` (whose calls `TracingModule` traces as CLIENT spans and propagates). Each
- * route is a span, `gateway.route.upload_essay` or `gateway.route.read_essay`, with `user.id` and
+ * through `@nestjs/axios` (whose calls `TracingModule` traces as CLIENT spans and propagates), each
+ * through its upstream's circuit breaker (a `resilience.{upstream}` span). Each route is a span, `gateway.route.upload_essay` or `gateway.route.read_essay`, with `user.id` and
  * ids, never the essay's text.
  */
 @Injectable()
@@ -39,10 +40,7 @@ export class EssayGatewayService {
     essay: Partial<UploadEssayRequest> | undefined,
   ): Promise<UploadEssayResponse> {
     const upload = { fileName: essay?.fileName, contentType: essay?.contentType, text: essay?.text };
-    const { data } = await this.call(
-      'file-service',
-      this.http.post<FileUploadResult>(`${this.upstreams.fileService}/files`, upload),
-    );
+    const { data } = await this.postToFileService(upload);
     return { essayId: data.contentId, fileId: data.fileId, contentId: data.contentId };
   }
 
@@ -52,11 +50,23 @@ export class EssayGatewayService {
     onResult: (essay: EssayView) => ({ 'content.type': essay.contentType, 'content.size': essay.size }),
   })
   async readEssay(user: AuthenticatedUser, essayId: string): Promise<EssayView> {
-    const { data } = await this.call(
+    const { data } = await this.getFromContentService(essayId);
+    return { essayId, contentType: data.contentType, size: data.size, text: data.text };
+  }
+
+  /** `POST /files`, through the file service's breaker: while it is open, the gateway answers at once. */
+  @TracedCircuitBreaker('file-service')
+  private postToFileService(upload: Partial<UploadEssayRequest>): Promise<AxiosResponse<FileUploadResult>> {
+    return this.call('file-service', this.http.post<FileUploadResult>(`${this.upstreams.fileService}/files`, upload));
+  }
+
+  /** `GET /content/:id`, through the content service's breaker. */
+  @TracedCircuitBreaker('content-service')
+  private getFromContentService(essayId: string): Promise<AxiosResponse<StoredContent>> {
+    return this.call(
       'content-service',
       this.http.get<StoredContent>(`${this.upstreams.contentService}/content/${encodeURIComponent(essayId)}`),
     );
-    return { essayId, contentType: data.contentType, size: data.size, text: data.text };
   }
 
   private async call<T>(upstream: string, request: Observable<AxiosResponse<T>>): Promise<AxiosResponse<T>> {

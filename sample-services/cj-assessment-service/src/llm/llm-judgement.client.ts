@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
 import type { ClientKafka } from '@nestjs/microservices';
+import CircuitBreaker from 'opossum';
 import { firstValueFrom, timeout } from 'rxjs';
 import { TracedClientKafka } from '@huleedu/nest-tracing-kafka';
+import { traceCircuitBreaker } from '@huleedu/nest-tracing-resilience';
 import { kafkaClientOptions } from '../kafka/kafka.config.js';
 import { JUDGEMENT_REQUESTED_TOPIC } from './judgement.contract.js';
 import type { Judgement, JudgementRequest } from './judgement.contract.js';
@@ -27,12 +29,24 @@ export const CjKafkaClientModule = ClientsModule.registerAsync([
 ]);
 
 /**
- * Asks the LLM provider for judgements by Kafka request/reply. Subscribes to the reply topic before
+ * Asks the LLM provider for judgements by Kafka request/reply, through the traced circuit breaker
+ * `llm-provider` (a `resilience.llm-provider` span over each request/reply). Subscribes to the reply topic before
  * the client connects, and connects at boot (kafkajs joins the reply group before `connect`
  * resolves, so the first request finds its reply partition).
  */
 @Injectable()
 export class LlmJudgementClient implements OnModuleInit, OnApplicationBootstrap {
+  /** Opens when half of at least five judgements in ten seconds failed; the 10 s reply timeout stays in `request`. */
+  private readonly breaker = traceCircuitBreaker(
+    new CircuitBreaker((request: JudgementRequest) => this.request(request), {
+      name: 'llm-provider',
+      timeout: false,
+      volumeThreshold: 5,
+      errorThresholdPercentage: 50,
+      resetTimeout: 10_000,
+    }),
+  );
+
   constructor(@Inject(CJ_KAFKA_CLIENT) private readonly client: ClientKafka) {}
 
   onModuleInit(): void {
@@ -43,8 +57,12 @@ export class LlmJudgementClient implements OnModuleInit, OnApplicationBootstrap 
     await this.client.connect();
   }
 
-  /** The judgement of one pair; rejects when no reply arrives within 10 s. */
+  /** The judgement of one pair; rejects when no reply arrives within 10 s, or at once while the breaker is open. */
   judge(request: JudgementRequest): Promise<Judgement> {
+    return this.breaker.fire(request);
+  }
+
+  private request(request: JudgementRequest): Promise<Judgement> {
     return firstValueFrom(
       this.client
         .send<Judgement, JudgementRequest>(JUDGEMENT_REQUESTED_TOPIC, request)

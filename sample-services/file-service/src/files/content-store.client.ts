@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import CircuitBreaker from 'opossum';
+import { traceCircuitBreaker } from '@huleedu/nest-tracing-resilience';
 import { ContentStorageError } from './content-storage.error.js';
 
 /** Injection token of the content service's base URL. */
@@ -17,17 +19,43 @@ export interface StoredContentSummary {
 }
 
 /**
- * Stores extracted texts in the content service (`POST /content`) with global `fetch`. The call's
- * CLIENT span and the trace-context headers come from `TracingModule`'s HTTP client tracing.
+ * Stores extracted texts in the content service (`POST /content`) with global `fetch`, through the
+ * traced circuit breaker `content-store` (a `resilience.content-store` span). The call's CLIENT
+ * span and the trace-context headers come from `TracingModule`'s HTTP client tracing.
  */
 @Injectable()
 export class ContentStoreClient {
   /** The value of `storage.backend` on `file.upload`. */
   static readonly backend = 'content-service';
 
+  /** Opens when half of at least five calls in ten seconds failed; one trial call ten seconds later. */
+  private readonly breaker = traceCircuitBreaker(
+    new CircuitBreaker((text: string) => this.post(text), {
+      name: 'content-store',
+      timeout: false,
+      volumeThreshold: 5,
+      errorThresholdPercentage: 50,
+      resetTimeout: 10_000,
+    }),
+  );
+
   constructor(@Inject(CONTENT_SERVICE_URL) private readonly baseUrl: string) {}
 
+  /** Store `text`; while the breaker is open, fails at once with a `ContentStorageError`. */
   async store(text: string): Promise<StoredContentSummary> {
+    try {
+      return await this.breaker.fire(text);
+    } catch (error) {
+      if (CircuitBreaker.isOurError(error as Error) && !(error instanceof ContentStorageError)) {
+        throw new ContentStorageError(`The content service at ${this.baseUrl} is failing; not calling it for now.`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async post(text: string): Promise<StoredContentSummary> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/content`;
     let response: Response;
     try {

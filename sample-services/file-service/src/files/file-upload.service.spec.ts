@@ -113,9 +113,15 @@ describe('FilesModule', () => {
       const upload = spans.one('file.upload');
       expect(spans.find({ parent: null })).toEqual([upload]);
       const businessChildren = spans.childrenOf(upload).filter((span) => span.kind === SpanKind.INTERNAL);
-      expect(businessChildren.map((span) => span.name)).toEqual(['file.upload.validate', 'file.upload.extract_text']);
-      // The call to the content service (a CLIENT span, once HTTP client tracing records it) is under the upload.
-      for (const client of spans.find({ kind: SpanKind.CLIENT })) expect(client).toBeChildOf(upload);
+      expect(businessChildren.map((span) => span.name)).toEqual([
+        'file.upload.validate',
+        'file.upload.extract_text',
+        'resilience.content-store',
+      ]);
+      // The call to the content service goes through the content-store breaker, under the upload; its
+      // CLIENT span (once HTTP client tracing records it) is under the breaker's span.
+      const breaker = spans.one('resilience.content-store');
+      for (const client of spans.find({ kind: SpanKind.CLIENT })) expect(client).toBeChildOf(breaker);
       const size = Buffer.byteLength(ESSAY.text);
       expect(upload).toHaveAttributes({
         'file.size': size,
@@ -187,7 +193,7 @@ describe('FilesModule', () => {
       await withCorrelationId('corr-file-1', () => uploads.upload(ESSAY));
 
       const business = spans.find({ kind: SpanKind.INTERNAL });
-      expect(business).toHaveLength(3);
+      expect(business).toHaveLength(4);
       expect(spans.find({ kind: SpanKind.INTERNAL, attributes: { correlation_id: 'corr-file-1' } })).toEqual(business);
       const attributeValues = spans.all().flatMap((span) => Object.values(span.attributes).map(String));
       expect(attributeValues.some((value) => value.includes('holiday'))).toBe(false);

@@ -39,7 +39,8 @@ describe('messaging semconv naming', () => {
   });
 
   it('fails on an invalid option with the valid values', () => {
-    const invalid = () => resolveMessagingNaming({ messaging: 'new' as never }, undefined, 'KafkaTracingModule.forRoot');
+    const invalid = () =>
+      resolveMessagingNaming({ messaging: 'new' as never }, undefined, 'KafkaTracingModule.forRoot');
     expect(invalid).toThrow(TracingConfigError);
     expect(invalid).toThrow(
       `KafkaTracingModule.forRoot: semconv.messaging must be 'legacy', 'stable' or 'dup', got "new".`,

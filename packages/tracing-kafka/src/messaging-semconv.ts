@@ -86,10 +86,13 @@ export function resolveMessagingNaming(
   const option = semconv?.messaging;
   if (option === undefined) return NAMINGS[messagingSemconvFromEnv(env)];
   if (option !== 'legacy' && option !== 'stable' && option !== 'dup') {
-    throw TracingConfigError.create(`${where}: semconv.messaging must be 'legacy', 'stable' or 'dup', got ${JSON.stringify(option)}.`, [
-      "Write semconv: { messaging: 'stable' } for the semconv 1.45 names only, 'dup' for old and new names, 'legacy' (the default) for the names emitted so far.",
-      'Or leave it out and set OTEL_SEMCONV_STABILITY_OPT_IN=messaging (or messaging/dup).',
-    ]);
+    throw TracingConfigError.create(
+      `${where}: semconv.messaging must be 'legacy', 'stable' or 'dup', got ${JSON.stringify(option)}.`,
+      [
+        "Write semconv: { messaging: 'stable' } for the semconv 1.45 names only, 'dup' for old and new names, 'legacy' (the default) for the names emitted so far.",
+        'Or leave it out and set OTEL_SEMCONV_STABILITY_OPT_IN=messaging (or messaging/dup).',
+      ],
+    );
   }
   return NAMINGS[option];
 }

@@ -142,7 +142,7 @@ export function renameMessagingAttributes(attributes: Attributes, naming: Messag
  * of every mode.
  * @example `messagingAttribute(span.attributes, 'messaging.kafka.offset')` reads `kafka.offset` or `messaging.kafka.offset`
  */
-export function messagingAttribute(attributes: Attributes, legacyKey: string): AttributeValue | undefined {
+export function messagingAttribute(attributes: Attributes, legacyKey: string): AttributeValue {
   const current = RENAMED_MESSAGING_ATTRIBUTES[legacyKey];
   return (current === undefined ? undefined : attributes[current]) ?? attributes[legacyKey];
 }

@@ -4,6 +4,8 @@ import { configureKafkaTracing } from '@huleedu/nest-tracing-kafka';
 import type { MessagingSemconv } from '@huleedu/nest-tracing-kafka';
 
 const SEMCONV_ENV = 'OTEL_SEMCONV_STABILITY_OPT_IN';
+/** What the process had before the cases changed it. */
+const ORIGINAL_ENV = process.env[SEMCONV_ENV];
 
 /**
  * The renames of semconv 1.45 the spans must follow, written out here (not taken from the package)
@@ -55,9 +57,10 @@ export function applySemconvCase(semconvCase: SemconvCase): void {
   configureKafkaTracing(semconvCase.option === undefined ? {} : { semconv: { messaging: semconvCase.option } });
 }
 
-/** Back to the defaults of a process without the variable. */
+/** Back to the variable the process had, and the defaults. */
 export function resetSemconv(): void {
-  delete process.env[SEMCONV_ENV];
+  if (ORIGINAL_ENV === undefined) delete process.env[SEMCONV_ENV];
+  else process.env[SEMCONV_ENV] = ORIGINAL_ENV;
   configureKafkaTracing({});
 }
 

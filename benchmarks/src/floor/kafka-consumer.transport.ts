@@ -111,7 +111,8 @@ function handWrittenConsumer(
 
 /** `traceKafkaHandler(eachMessage)` against the hand-written wrapper, over the same pre-built payloads. */
 export function kafkaConsumerTransport(): FloorTransport {
-  configureKafkaTracing({ groupId: GROUP_ID, clientId: CLIENT_ID });
+  // the hand-written floor writes the default messaging names, whatever OTEL_SEMCONV_STABILITY_OPT_IN says
+  configureKafkaTracing({ groupId: GROUP_ID, clientId: CLIENT_ID, semconv: { messaging: 'legacy' } });
   const payloads = buildPayloads();
   let handled = 0;
   let observing = false;

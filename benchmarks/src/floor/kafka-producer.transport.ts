@@ -91,7 +91,8 @@ function handWrittenSend(producer: ImmediateProducer, record: ProducerRecord): P
 
 /** `traceKafkaProducer(producer).send()` against the hand-written send, each under the request's context. */
 export function kafkaProducerTransport(requestContext: Context): FloorTransport {
-  configureKafkaTracing({ groupId: GROUP_ID, clientId: CLIENT_ID });
+  // the hand-written floor writes the default messaging names, whatever OTEL_SEMCONV_STABILITY_OPT_IN says
+  configureKafkaTracing({ groupId: GROUP_ID, clientId: CLIENT_ID, semconv: { messaging: 'legacy' } });
   const records = buildRecords();
   const plain = new ImmediateProducer();
   const hand = new ImmediateProducer();

@@ -5,8 +5,11 @@ export type {
   KafkaTracingOptions,
   ProducerContextMode,
   SpanNameStyle,
+  KafkaTracingModuleOptions,
   TraceKafkaOptions,
 } from './kafka-tracing.options.js';
+export { RENAMED_MESSAGING_ATTRIBUTES, messagingAttribute } from './messaging-semconv.js';
+export type { MessagingSemconv, SemconvOptions } from './messaging-semconv.js';
 export { MessagingAttributes } from './messaging-attributes.js';
 export type { MessagingSystem } from './messaging-attributes.js';
 export { traceKafkaProducer } from './producer/traced-producer.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { configureKafkaTracing } from './kafka-tracing.options.js';
-import type { KafkaTracingOptions } from './kafka-tracing.options.js';
+import type { KafkaTracingModuleOptions } from './kafka-tracing.options.js';
 
 /**
  * Sets the process-wide defaults of consumer and producer spans (`configureKafkaTracing`) when the
@@ -10,8 +10,8 @@ import type { KafkaTracingOptions } from './kafka-tracing.options.js';
  */
 @Module({})
 export class KafkaTracingModule {
-  static forRoot(options: KafkaTracingOptions = {}): DynamicModule {
-    configureKafkaTracing(options);
+  static forRoot(options: KafkaTracingModuleOptions = {}): DynamicModule {
+    configureKafkaTracing(options, 'KafkaTracingModule.forRoot');
     return { module: KafkaTracingModule, global: true };
   }
 }

@@ -1,4 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
+import { resolveMessagingNaming } from './messaging-semconv.js';
+import type { MessagingAttributeNaming, SemconvOptions } from './messaging-semconv.js';
 
 /**
  * How consumer and producer spans are named:
@@ -36,6 +38,16 @@ export interface KafkaTracingOptions {
   disabledTopics?: readonly string[];
 }
 
+/** What `configureKafkaTracing()` and `KafkaTracingModule.forRoot()` take: the defaults, plus process-wide choices. */
+export interface KafkaTracingModuleOptions extends KafkaTracingOptions {
+  /**
+   * Semantic-convention names, `{ messaging: 'legacy' | 'stable' | 'dup' }`; wins over
+   * `OTEL_SEMCONV_STABILITY_OPT_IN`. Default: from that variable (`messaging` → `stable`,
+   * `messaging/dup` → `dup`), else `legacy` (the names emitted before semconv 1.45).
+   */
+  semconv?: SemconvOptions;
+}
+
 /** Per-handler options of `@TraceKafka()` and `traceKafkaHandler()`: the defaults, plus these. */
 export interface TraceKafkaOptions extends KafkaTracingOptions {
   /** Span name; overrides `spanNames`. For a batch, `{topic}` in it is replaced by the topic. */
@@ -55,6 +67,8 @@ export interface ResolvedKafkaTracingOptions {
   captureMessageKey: boolean;
   envelopeMetadata: boolean;
   disabledTopics: ReadonlySet<string>;
+  /** Process-wide (per-handler options cannot change it): which messaging attribute names spans carry. */
+  messagingNaming: MessagingAttributeNaming;
 }
 
 const DEFAULTS: ResolvedKafkaTracingOptions = {
@@ -65,7 +79,11 @@ const DEFAULTS: ResolvedKafkaTracingOptions = {
   captureMessageKey: true,
   envelopeMetadata: true,
   disabledTopics: new Set(),
+  messagingNaming: resolveMessagingNaming({ messaging: 'legacy' }, undefined, 'defaults'),
 };
+
+/** The variable OpenTelemetry instrumentations read to switch to newer semantic-convention names. */
+const SEMCONV_OPT_IN_ENV = 'OTEL_SEMCONV_STABILITY_OPT_IN';
 
 const STATE_KEY = Symbol.for('huleedu.nest-tracing-kafka.defaults');
 type GlobalWithDefaults = typeof globalThis & { [STATE_KEY]?: ResolvedKafkaTracingOptions };
@@ -97,21 +115,31 @@ function merge(base: ResolvedKafkaTracingOptions, options: KafkaTracingOptions):
     captureMessageKey: options.captureMessageKey ?? base.captureMessageKey,
     envelopeMetadata: options.envelopeMetadata ?? base.envelopeMetadata,
     disabledTopics: options.disabledTopics ? new Set(options.disabledTopics) : base.disabledTopics,
+    messagingNaming: base.messagingNaming,
   };
 }
 
-/** The process-wide defaults (shared by every copy of the package). */
+/**
+ * The process-wide defaults (shared by every copy of the package). Without `configureKafkaTracing()`,
+ * the first call reads `OTEL_SEMCONV_STABILITY_OPT_IN` and keeps the result.
+ */
 export function kafkaTracingDefaults(): ResolvedKafkaTracingOptions {
-  return (globalThis as GlobalWithDefaults)[STATE_KEY] ?? DEFAULTS;
+  return ((globalThis as GlobalWithDefaults)[STATE_KEY] ??= {
+    ...DEFAULTS,
+    messagingNaming: resolveMessagingNaming(undefined, process.env[SEMCONV_OPT_IN_ENV], 'kafkaTracingDefaults'),
+  });
 }
 
 /**
  * Set the process-wide defaults of consumer and producer spans. Invalid values throw at once,
- * with what to write instead. `KafkaTracingModule.forRoot()` calls this.
+ * with what to write instead. `KafkaTracingModule.forRoot()` calls this. The messaging attribute
+ * names are resolved here, once: `semconv.messaging`, else `OTEL_SEMCONV_STABILITY_OPT_IN` as it is now.
+ * @param where - who is configuring, for the error message
  */
-export function configureKafkaTracing(options: KafkaTracingOptions): void {
-  validate(options, 'configureKafkaTracing');
-  (globalThis as GlobalWithDefaults)[STATE_KEY] = merge(DEFAULTS, options);
+export function configureKafkaTracing(options: KafkaTracingModuleOptions, where = 'configureKafkaTracing'): void {
+  validate(options, where);
+  const messagingNaming = resolveMessagingNaming(options.semconv, process.env[SEMCONV_OPT_IN_ENV], where);
+  (globalThis as GlobalWithDefaults)[STATE_KEY] = merge({ ...DEFAULTS, messagingNaming }, options);
 }
 
 /** Defaults under per-handler options; validated once, when the decorator or wrapper is made. */

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { withCorrelationId } from '@huleedu/nest-tracing';
 import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
-import { traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
+import { configureKafkaTracing, traceKafkaHandler, traceKafkaProducer } from '@huleedu/nest-tracing-kafka';
 import { startKafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-broker.js';
 
@@ -18,6 +18,7 @@ import type { KafkaTestBroker } from '../../../tools/kafka-broker/kafka-test-bro
 const HOOK_TIMEOUT_MS = 60_000;
 
 const TOPIC = 'spec.instrumented';
+const STABLE_TOPIC = 'spec.instrumented.stable';
 
 /**
  * kafkajs as Node's own `require` loads it: a mutable CommonJS exports object that the
@@ -39,7 +40,7 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
   let instrumentation: KafkaJsInstrumentation;
 
   beforeAll(async () => {
-    broker = await startKafkaTestBroker({ topics: [TOPIC] });
+    broker = await startKafkaTestBroker({ topics: [TOPIC, STABLE_TOPIC] });
     moduleRef = await Test.createTestingModule({
       imports: [TracingTestingModule.forRoot({ serviceName: 'kafka-spec' })],
     }).compile();
@@ -49,6 +50,7 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
   }, HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
+    configureKafkaTracing({});
     await moduleRef?.close();
     await broker?.stop();
   }, HOOK_TIMEOUT_MS);
@@ -102,5 +104,48 @@ describe('with @opentelemetry/instrumentation-kafkajs active', () => {
       'messaging.kafka.message.key': 'essay-9',
       correlation_id: 'corr-instrumented',
     });
+  });
+
+  it("with semconv: { messaging: 'stable' }, the enriched instrumentation CONSUMER span gets the 1.45 names next to its own", async () => {
+    spans.reset();
+    configureKafkaTracing({ semconv: { messaging: 'stable' } });
+    const { Kafka: PatchedKafka } = patchedKafkajs(instrumentation);
+    const kafka: Kafka = new PatchedKafka({ clientId: 'stable', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+    const producer = traceKafkaProducer(kafka.producer());
+    await producer.connect();
+    await producer.send({ topic: STABLE_TOPIC, messages: [{ key: 'essay-10', value: '{}' }] });
+    await producer.disconnect();
+    const consumer = kafka.consumer({ groupId: `spec-${randomUUID()}`, sessionTimeout: 6000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: STABLE_TOPIC, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no message in 15 s')), 15_000);
+      void consumer
+        .run({
+          eachMessage: traceKafkaHandler(async (_payload: EachMessagePayload) => {
+            clearTimeout(timer);
+            resolve();
+          }),
+        })
+        .catch(reject);
+    });
+    await consumer.disconnect();
+
+    const consumerSpans = spans.all().filter((span) => span.kind === SpanKind.CONSUMER);
+    expect(consumerSpans).toHaveLength(1);
+    const [consumerSpan] = consumerSpans;
+    expect(consumerSpan.instrumentationScope.name).toBe('@opentelemetry/instrumentation-kafkajs');
+    expect(consumerSpan).toHaveAttributes({
+      'messaging.system.name': 'kafka',
+      'kafka.message.key': 'essay-10',
+      'kafka.offset': 0,
+    });
+    // the instrumentation's own attribute, under the name it keeps
+    expect(consumerSpan.attributes['messaging.system']).toBe('kafka');
+    expect(spans.one(`kafka.produce.${STABLE_TOPIC}`)).toHaveAttributes({
+      'messaging.system.name': 'kafka',
+      'kafka.message.key': 'essay-10',
+    });
+    expect(spans.one(`kafka.produce.${STABLE_TOPIC}`).attributes['messaging.system']).toBeUndefined();
   });
 });

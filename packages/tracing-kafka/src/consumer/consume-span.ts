@@ -11,6 +11,7 @@ import { types } from 'node:util';
 import { isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { MessagingAttributes } from '../messaging-attributes.js';
+import { namingSink, renameMessagingAttributes } from '../messaging-semconv.js';
 import type { ResolvedKafkaTracingOptions } from '../kafka-tracing.options.js';
 import type { ConsumedBatch, ConsumedMessage } from './consumed-message.js';
 import { messageOrigin } from './message-context.js';
@@ -93,13 +94,15 @@ interface AttributeSink {
 
 /**
  * The messaging attributes of a CONSUMER span for `message`, under the options in force, written
- * one by one into `sink`: a span gets them without an attributes object per message.
+ * one by one into `target`: a span gets them without an attributes object per message. They are
+ * produced under their legacy names; the naming table writes the names the semconv mode asks for.
  */
 function writeMessageAttributes(
-  sink: AttributeSink,
+  target: AttributeSink,
   message: ConsumedMessage,
   options: ResolvedKafkaTracingOptions,
 ): void {
+  const sink = namingSink(target, options.messagingNaming);
   sink.setAttribute(MessagingAttributes.SYSTEM, message.system);
   sink.setAttribute(MessagingAttributes.OPERATION_TYPE, 'process');
   sink.setAttribute(MessagingAttributes.OPERATION_NAME, 'process');
@@ -266,7 +269,7 @@ export function runBatchSpan<T>(batch: ConsumedBatch, call: ConsumeCall, fn: () 
   const span = startOwnSpan(
     consumeSpanName(call, batch.system, batch.destination),
     SpanKind.CONSUMER,
-    attributes,
+    renameMessagingAttributes(attributes, options.messagingNaming),
     parent,
     links,
     false,

@@ -6,13 +6,18 @@ import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan } from '../consumer/
 import { MessagingAttributes } from '../messaging-attributes.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
+import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
+import { renameMessagingAttributes } from '../messaging-semconv.js';
 
 /** `kafka.produce.{topic}` (or `{system}.produce.{destination}`), or with semconv names `send {topic}`. */
 export function produceSpanName(style: SpanNameStyle, system: MessagingSystem, destination: string): string {
   return style === 'semconv' ? `send ${destination}` : `${system}.produce.${destination}`;
 }
 
-/** The attributes of a PRODUCER span. */
+/**
+ * The attributes of a PRODUCER span, under the messaging attribute names of the process-wide semconv
+ * mode (`extra` is given under the legacy names, as everything in this package produces them).
+ */
 export function produceAttributes(
   system: MessagingSystem,
   destination: string,
@@ -27,7 +32,7 @@ export function produceAttributes(
     ...extra,
   };
   if (messageCount !== 1) attributes[MessagingAttributes.BATCH_MESSAGE_COUNT] = messageCount;
-  return attributes;
+  return renameMessagingAttributes(attributes, kafkaTracingDefaults().messagingNaming);
 }
 
 /**

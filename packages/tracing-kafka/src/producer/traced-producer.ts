@@ -51,11 +51,12 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
     const current = resolve();
     if (current.disabledTopics.has(record.topic)) return producer.send(record);
     const attributes = (): Attributes => {
-      const written = produceAttributes('kafka', record.topic, record.messages.length);
-      if (current.clientId !== undefined) written[MessagingAttributes.CLIENT_ID] = current.clientId;
+      const extra: Attributes = {};
+      if (current.clientId !== undefined) extra[MessagingAttributes.CLIENT_ID] = current.clientId;
       const key = keyOf(record.messages, current.captureMessageKey);
-      if (key !== undefined) written[MessagingAttributes.KAFKA_MESSAGE_KEY] = key;
-      return written;
+      if (key !== undefined) extra[MessagingAttributes.KAFKA_MESSAGE_KEY] = key;
+      // legacy names in, the semconv mode's names out
+      return produceAttributes('kafka', record.topic, record.messages.length, extra);
     };
     return runProducerSend(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () => {
       const traced = tracedRecord(record, traceHeaderFields());
@@ -71,9 +72,9 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
     const destination = topics.length === 1 ? topics[0] : 'batch';
     const count = traced.reduce((sum, record) => sum + record.messages.length, 0);
     const attributes = (): Attributes => {
-      const written = produceAttributes('kafka', destination, count);
-      if (current.clientId !== undefined) written[MessagingAttributes.CLIENT_ID] = current.clientId;
-      return written;
+      const extra: Attributes = {};
+      if (current.clientId !== undefined) extra[MessagingAttributes.CLIENT_ID] = current.clientId;
+      return produceAttributes('kafka', destination, count, extra);
     };
     return runProducerSend(produceSpanName(current.spanNames, 'kafka', destination), attributes, () => {
       const fields = traceHeaderFields();

@@ -11,6 +11,7 @@ import { messageOrigin } from './message-context.js';
 import type { MessageOrigin } from './message-context.js';
 import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan, startOwnSpan } from './consumer-span-lifecycle.js';
 import { markFailure } from './mark-failure.js';
+import { processDuration, processMetricAttributes } from '../messaging-metrics.js';
 
 export { markFailure };
 
@@ -202,6 +203,10 @@ export function runConsumeSpan<T>(
       if (extra) span.setAttributes(extra);
     }
   }
+  if (processDuration.enabled) {
+    const group = message.attributes[MessagingAttributes.CONSUMER_GROUP_NAME] ?? options.groupId;
+    processDuration.start(span, processMetricAttributes(message.system, message.destination, group));
+  }
   return runInOwnSpan(span, parent, fn);
 }
 
@@ -262,5 +267,9 @@ export function runBatchSpan<T>(batch: ConsumedBatch, call: ConsumeCall, fn: () 
     false,
     'process',
   );
+  if (processDuration.enabled) {
+    const group = attributes[MessagingAttributes.CONSUMER_GROUP_NAME];
+    processDuration.start(span, processMetricAttributes(batch.system, batch.destination, group));
+  }
   return runInOwnSpan(span, parent, fn);
 }

@@ -1,5 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, Span, SpanKind } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import {
   AttributeNames,
   OperationResult,
@@ -10,6 +10,7 @@ import {
 import { types } from 'node:util';
 import { finalize, isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
+import { processDuration } from '../messaging-metrics.js';
 import { markFailure } from './mark-failure.js';
 
 export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
@@ -48,11 +49,13 @@ export function recordOwnSpanAttributes(span: Span, operationType: string, corre
 function succeed(span: Span): void {
   if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
   span.end();
+  processDuration.end(span);
 }
 
 function fail(span: Span, error: unknown): void {
   markFailure(span, error);
   span.end();
+  processDuration.endWithError(span, error, SpanKind.CONSUMER);
 }
 
 /**
@@ -101,6 +104,7 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T): T {
         if (settled) return;
         if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.CANCELLED);
         span.end();
+        processDuration.end(span);
       }),
     ) as T;
   }

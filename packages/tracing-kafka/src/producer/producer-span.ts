@@ -3,6 +3,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { traceOperation } from '@huleedu/nest-tracing';
 import { MessagingAttributes } from '../messaging-attributes.js';
+import { clientOperationDuration, measureSend } from '../messaging-metrics.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
 
@@ -40,9 +41,13 @@ export function runProduceSpan<T>(
   publish: () => T,
   kind: SpanKind = SpanKind.PRODUCER,
 ): T {
-  return traceOperation(name, attributes, publish, {
+  const producer = kind === SpanKind.PRODUCER;
+  // a send's duration goes to messaging.client.operation.duration, not to the @Traced operations' metric
+  const run = producer && clientOperationDuration.enabled ? () => measureSend(attributes, publish) : publish;
+  return traceOperation(name, attributes, run, {
     kind,
     operationType: kind === SpanKind.CLIENT ? 'client' : 'send',
+    metrics: !producer,
   });
 }
 

@@ -11,7 +11,11 @@ const METER = { name: '@huleedu/nest-tracing-kafka', version: PACKAGE_VERSION };
  * of its CONSUMER span to the end. A span `instrumentation-kafkajs` made is left to it (it records
  * the same metric).
  */
-export const processDuration = new DurationHistogram('messaging.process.duration', 'Duration of processing operation.', METER);
+export const processDuration = new DurationHistogram(
+  'messaging.process.duration',
+  'Duration of processing operation.',
+  METER,
+);
 
 /** `messaging.client.operation.duration`: each send of a traced producer or client (`operation.name=send`). */
 export const clientOperationDuration = new DurationHistogram(

@@ -90,14 +90,22 @@ describe('messaging duration metrics with kafkajs, on a Kafka-protocol broker (m
     expect(process).toHaveDataPoint(consumed, 2);
     expect(process).toHaveDataPoint({ ...consumed, 'error.type': 'EssayRejected' }, 1);
     expect(process).toHaveOnlyAttributeKeys([...Object.keys(consumed), 'error.type']);
-    expect(process[0]).toMatchObject({ unit: 's', scope: '@huleedu/nest-tracing-kafka', boundaries: DURATION_BUCKETS_SECONDS });
+    expect(process[0]).toMatchObject({
+      unit: 's',
+      scope: '@huleedu/nest-tracing-kafka',
+      boundaries: DURATION_BUCKETS_SECONDS,
+    });
 
     const sends = await testMetrics.histogram('messaging.client.operation.duration');
     expect(sends).toHaveDataPoint(
       { 'messaging.system': 'kafka', 'messaging.operation.name': 'send', 'messaging.destination.name': topic },
       3,
     );
-    expect(sends).toHaveOnlyAttributeKeys(['messaging.system', 'messaging.operation.name', 'messaging.destination.name']);
+    expect(sends).toHaveOnlyAttributeKeys([
+      'messaging.system',
+      'messaging.operation.name',
+      'messaging.destination.name',
+    ]);
     // a send is a messaging operation, not one of the @Traced operations
     expect(await testMetrics.histogram('nest_tracing.operation.duration')).toEqual([]);
 

@@ -73,7 +73,11 @@ describe('db.client.operation.duration from statement spans, on PostgreSQL (metr
       'db.collection.name',
       'error.type',
     ]);
-    expect(points[0]).toMatchObject({ unit: 's', scope: '@huleedu/nest-tracing-typeorm', boundaries: DURATION_BUCKETS_SECONDS });
+    expect(points[0]).toMatchObject({
+      unit: 's',
+      scope: '@huleedu/nest-tracing-typeorm',
+      boundaries: DURATION_BUCKETS_SECONDS,
+    });
     const values = points.flatMap((point) => Object.values(point.attributes));
     expect(values).not.toContain('secret-title-1');
   });

@@ -7,7 +7,7 @@ import type { Attributes, Context, Histogram, MeterProvider } from '@opentelemet
 import { createNoopMeter } from '@opentelemetry/api';
 import { MeterProvider as SdkMeterProvider } from '@opentelemetry/sdk-metrics';
 import { DURATION_BUCKETS_SECONDS, TracingModule, traceOperation } from '@huleedu/nest-tracing';
-import { OtlpTraceReceiver, TestMetricReader, TestMetrics, TracingTestingModule } from '@huleedu/nest-tracing-testing';
+import { OtlpTraceReceiver, TestMetricReader, TestMetrics } from '@huleedu/nest-tracing-testing';
 import { startHttpApp } from './fixtures/http-app.js';
 import type { HttpTestApp } from './fixtures/http-app.js';
 import { TracedWorker, WorkerModule } from './fixtures/traced-worker.js';
@@ -56,7 +56,11 @@ describe('duration metrics of HTTP requests and @Traced operations (metrics: tru
       'network.protocol.version',
       'error.type',
     ]);
-    expect(points[0]).toMatchObject({ unit: 's', scope: '@huleedu/nest-tracing', boundaries: DURATION_BUCKETS_SECONDS });
+    expect(points[0]).toMatchObject({
+      unit: 's',
+      scope: '@huleedu/nest-tracing',
+      boundaries: DURATION_BUCKETS_SECONDS,
+    });
   });
 
   it('records nest_tracing.operation.duration named by the span, with the span’s error.type, never an argument', async () => {
@@ -70,8 +74,13 @@ describe('duration metrics of HTTP requests and @Traced operations (metrics: tru
     expect(points).toHaveDataPoint(find, 1);
     expect(points).toHaveDataPoint({ ...find, 'error.type': 'InternalServerErrorException' }, 1);
     // a 404 is expected (the default classifier): no error.type on the span, none on the metric
-    const notFound = http.spans.byName('api-gateway.EssayStore.find').filter((span) => span.attributes['operation.result'] === 'error');
-    expect(notFound.map((span) => span.attributes['error.type']).sort()).toEqual(['InternalServerErrorException', undefined]);
+    const notFound = http.spans
+      .byName('api-gateway.EssayStore.find')
+      .filter((span) => span.attributes['operation.result'] === 'error');
+    expect(notFound.map((span) => span.attributes['error.type']).sort()).toEqual([
+      'InternalServerErrorException',
+      undefined,
+    ]);
     expect(points.filter((point) => point.attributes['error.type'] === undefined)[0]?.count).toBe(2);
     expect(points).toHaveOnlyAttributeKeys(['operation.name', 'operation.type', 'error.type']);
     const values = points.flatMap((point) => Object.values(point.attributes));
@@ -152,7 +161,9 @@ describe('metrics off by default, and a registered meter provider reused', () =>
 
   it('fails at start-up on an invalid NEST_TRACING_METRICS, saying what to write', async () => {
     process.env.NEST_TRACING_METRICS = 'yes';
-    await expect(runWorker({ serviceName: 'file-service' })).rejects.toThrow(/NEST_TRACING_METRICS=yes[\s\S]*NEST_TRACING_METRICS=true/);
+    await expect(runWorker({ serviceName: 'file-service' })).rejects.toThrow(
+      /NEST_TRACING_METRICS=yes[\s\S]*NEST_TRACING_METRICS=true/,
+    );
   });
 });
 

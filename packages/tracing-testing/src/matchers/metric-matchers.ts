@@ -10,12 +10,15 @@ function pointsOf(received: unknown, matcher: string): readonly HistogramPoint[]
 
 function describePoints(points: readonly HistogramPoint[]): string {
   if (points.length === 0) return '  (no data points)';
-  return points
-    .map((point) => `  ${point.name} count=${point.count} ${JSON.stringify(point.attributes)}`)
-    .join('\n');
+  return points.map((point) => `  ${point.name} count=${point.count} ${JSON.stringify(point.attributes)}`).join('\n');
 }
 
-function metricResult(state: MatcherState, pass: boolean, describe: (not: string) => string, points: readonly HistogramPoint[]): MatcherResult {
+function metricResult(
+  state: MatcherState,
+  pass: boolean,
+  describe: (not: string) => string,
+  points: readonly HistogramPoint[],
+): MatcherResult {
   return { pass, message: () => `${describe(state.isNot ? 'not ' : '')}\n\nData points:\n${describePoints(points)}` };
 }
 
@@ -42,7 +45,9 @@ export const metricMatchers = {
   toHaveOnlyAttributeKeys(this: MatcherState, received: unknown, keys: readonly string[]): MatcherResult {
     const points = pointsOf(received, 'toHaveOnlyAttributeKeys');
     const allowed = new Set(keys);
-    const extra = [...new Set(points.flatMap((point) => Object.keys(point.attributes)))].filter((key) => !allowed.has(key));
+    const extra = [...new Set(points.flatMap((point) => Object.keys(point.attributes)))].filter(
+      (key) => !allowed.has(key),
+    );
     return metricResult(
       this,
       extra.length === 0,

@@ -23,7 +23,11 @@ export interface HistogramPoint {
 
 /** Attributes as one key, whatever order their keys came in. */
 function keyOf(name: string, attributes: Attributes): string {
-  return `${name}\u0000${JSON.stringify(Object.keys(attributes).sort().map((key) => [key, attributes[key]]))}`;
+  return `${name}\u0000${JSON.stringify(
+    Object.keys(attributes)
+      .sort()
+      .map((key) => [key, attributes[key]]),
+  )}`;
 }
 
 interface HistogramValue {
@@ -82,7 +86,9 @@ export class TestMetrics {
       kept.sum += value.sum ?? 0;
       if (value.min !== undefined) kept.min = kept.min === undefined ? value.min : Math.min(kept.min, value.min);
       if (value.max !== undefined) kept.max = kept.max === undefined ? value.max : Math.max(kept.max, value.max);
-      value.buckets.counts.forEach((count, index) => (kept.bucketCounts[index] = (kept.bucketCounts[index] ?? 0) + count));
+      value.buckets.counts.forEach(
+        (count, index) => (kept.bucketCounts[index] = (kept.bucketCounts[index] ?? 0) + count),
+      );
     }
   }
 

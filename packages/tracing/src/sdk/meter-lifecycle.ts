@@ -43,7 +43,10 @@ async function loadOptionalPeer<T>(name: string, load: () => Promise<T>): Promis
 async function createExporter(option: ResolvedMetricsOptions['exporter']): Promise<PushMetricExporter | undefined> {
   if (option === 'none') return undefined;
   if (option === 'console') {
-    const { ConsoleMetricExporter } = await loadOptionalPeer('@opentelemetry/sdk-metrics', () => import('@opentelemetry/sdk-metrics'));
+    const { ConsoleMetricExporter } = await loadOptionalPeer(
+      '@opentelemetry/sdk-metrics',
+      () => import('@opentelemetry/sdk-metrics'),
+    );
     return new ConsoleMetricExporter();
   }
   if (option === 'otlp') {

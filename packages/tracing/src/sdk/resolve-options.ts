@@ -146,7 +146,10 @@ const METRICS_EXPORTERS = ['otlp', 'console', 'none'];
 function resolveMetrics(option: TracingModuleOptions['metrics'], env: Env): ResolvedMetricsOptions | undefined {
   const flag = env.NEST_TRACING_METRICS?.trim().toLowerCase();
   if (flag !== undefined && flag !== '' && flag !== 'true' && flag !== 'false') {
-    fail(`NEST_TRACING_METRICS=${flag} is neither true nor false.`, 'Set NEST_TRACING_METRICS=true to record metrics, or unset it.');
+    fail(
+      `NEST_TRACING_METRICS=${flag} is neither true nor false.`,
+      'Set NEST_TRACING_METRICS=true to record metrics, or unset it.',
+    );
   }
   const on = option === undefined ? flag === 'true' : option !== false;
   if (!on) return undefined;

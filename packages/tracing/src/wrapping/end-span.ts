@@ -12,7 +12,6 @@ import type { SpanSpec } from './span-spec.js';
 /** Errors already recorded as an exception event: enclosing spans mark failure but do not repeat it. */
 const recordedErrors = new WeakSet<object>();
 
-
 /**
  * The status message: an Error's message, or a thrown string as it is. Other thrown values (plain
  * objects, numbers) are never serialised, since they may carry business or personal data.

@@ -4,9 +4,19 @@ import { TracingModule } from '@huleedu/nest-tracing';
 import type { TracingModuleOptions } from '@huleedu/nest-tracing';
 import { getTestSpanStore } from './span-store.js';
 import { TestSpans } from './test-spans.js';
+import { getTestMetricReader } from './metrics/test-metric.reader.js';
+import { TestMetrics } from './metrics/test-metrics.js';
 
 /** Options of `TracingTestingModule.forRoot()`: the module options that make sense in a test. */
-export type TracingTestingOptions = Pick<
+export type TracingTestingOptions = TracingTestingModuleOptions & {
+  /**
+   * Record the duration metrics too, into a meter provider of the test's own read by the injectable
+   * `TestMetrics` (in memory, nothing exported). Default: `false`, as in an application.
+   */
+  metrics?: boolean;
+};
+
+type TracingTestingModuleOptions = Pick<
   TracingModuleOptions,
   | 'serviceName'
   | 'spanNamePrefix'
@@ -25,11 +35,12 @@ export type TracingTestingOptions = Pick<
  * It may sit next to the application's own `TracingModule.forRoot()`: it then takes over the
  * provider (nothing is exported to a real backend) and keeps the application's span naming.
  * Modules created one after another start clean; modules open at the same time share the store.
- * Default `serviceName`: `'test-service'`.
+ * Default `serviceName`: `'test-service'`. With `metrics: true`, the duration metrics go to an
+ * in-memory reader that the injectable `TestMetrics` collects from.
  */
 @Module({})
 export class TracingTestingModule {
-  static forRoot(options: TracingTestingOptions = {}): DynamicModule {
+  static forRoot({ metrics, ...options }: TracingTestingOptions = {}): DynamicModule {
     return {
       module: TracingTestingModule,
       global: true,
@@ -42,6 +53,7 @@ export class TracingTestingModule {
           spanProcessor: 'simple',
           override: true,
           enabled: true,
+          metrics: metrics === true ? { exporter: 'none', readers: [getTestMetricReader()] } : false,
         }),
       ],
       providers: [
@@ -53,8 +65,10 @@ export class TracingTestingModule {
             return spans;
           },
         },
+        // collections read the meter provider this module starts; what earlier modules recorded is gone
+        { provide: TestMetrics, useFactory: () => new TestMetrics(getTestMetricReader()) },
       ],
-      exports: [TestSpans, TracingModule],
+      exports: [TestSpans, TestMetrics, TracingModule],
     };
   }
 }

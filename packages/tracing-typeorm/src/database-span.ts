@@ -1,6 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Attributes, Span } from '@opentelemetry/api';
-import { PACKAGE_VERSION, libraryTracer } from '@huleedu/nest-tracing';
+import { DurationHistogram, PACKAGE_VERSION, libraryTracer } from '@huleedu/nest-tracing';
 import type { DataSource } from 'typeorm';
 
 export const TRACER_NAME = '@huleedu/nest-tracing-typeorm';
@@ -95,13 +95,50 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** `error.type` of a failed statement: the SQLSTATE, else the error's class (`_OTHER` for non-Errors). */
+export function databaseErrorType(error: unknown): string {
+  return sqlState(error) ?? (error instanceof Error ? error.constructor.name : '_OTHER');
+}
+
+/**
+ * `db.client.operation.duration` (stable database conventions): each statement this package makes a
+ * span for, from `beforeQuery` to `afterQuery`. Statements `instrumentation-pg` keeps (option
+ * `instrumentationPg: 'instrumentation-pg'`) are left to it: it records the same metric.
+ */
+export const statementDuration = new DurationHistogram(
+  'db.client.operation.duration',
+  'Duration of database client operations.',
+  { name: TRACER_NAME, version: PACKAGE_VERSION },
+);
+
+/** The connection attributes a duration metric keeps: system, namespace, server address and port. */
+const METRIC_CONNECTION_KEYS = [
+  DbAttributes.SYSTEM_NAME,
+  DbAttributes.NAMESPACE,
+  DbAttributes.SERVER_ADDRESS,
+  DbAttributes.SERVER_PORT,
+] as const;
+
+/** The attributes of a statement's duration metric: the connection's, the operation, and the table when known. */
+export function statementMetricAttributes(
+  connection: Attributes,
+  operation: string,
+  collection: string | undefined,
+): Attributes {
+  const attributes: Attributes = {};
+  for (const key of METRIC_CONNECTION_KEYS) if (connection[key] !== undefined) attributes[key] = connection[key];
+  attributes[DbAttributes.OPERATION_NAME] = operation;
+  if (collection !== undefined) attributes[DbAttributes.COLLECTION_NAME] = collection;
+  return attributes;
+}
+
 /**
  * Status ERROR with `error.type` and `db.response.status_code` (the SQLSTATE); the message is the
  * SQLSTATE (or the error's class) only, since driver messages can quote the offending values.
  */
 export function recordDatabaseFailure(span: Span, error: unknown): void {
   const code = sqlState(error);
-  const type = code ?? (error instanceof Error ? error.constructor.name : '_OTHER');
+  const type = databaseErrorType(error);
   span.setAttribute(DbAttributes.ERROR_TYPE, type);
   if (code !== undefined) span.setAttribute(DbAttributes.RESPONSE_STATUS_CODE, code);
   // the error's own message is left out: drivers and TypeORM quote values (a where clause, a key) in it

@@ -10,7 +10,15 @@ import type {
   TransactionRollbackEvent,
   TransactionStartEvent,
 } from 'typeorm';
-import { DbAttributes, connectionAttributes, recordDatabaseFailure, tracer } from './database-span.js';
+import {
+  DbAttributes,
+  connectionAttributes,
+  databaseErrorType,
+  recordDatabaseFailure,
+  statementDuration,
+  statementMetricAttributes,
+  tracer,
+} from './database-span.js';
 import { instrumentPool, takeConnectionWait } from './pool-instrumentation.js';
 import { isPgInstrumented, suppressDriverSpans, suppressPoolSpans } from './pg-instrumentation.js';
 import { sanitiseSql, summariseSql, truncate } from './sql-summary.js';
@@ -30,6 +38,8 @@ interface StatementInfo {
   /** `db.connection` attributes plus operation, collection and the text, ready for the span. */
   readonly attributes: Attributes;
   readonly collection: string | undefined;
+  /** The attributes of `db.client.operation.duration`: no statement text, no values. */
+  readonly metricAttributes: Attributes;
 }
 
 /** Distinct statement texts remembered per data source; the cache starts over when full. */
@@ -126,6 +136,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       name: summary.collection !== undefined ? `${summary.operation} ${summary.collection}` : summary.operation,
       attributes,
       collection: summary.collection,
+      metricAttributes: statementMetricAttributes(this.connection, summary.operation, summary.collection),
     };
     if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
     cache.set(query, info);
@@ -222,6 +233,7 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       if (waited !== undefined) span.setAttribute(DbAttributes.CONNECTION_WAIT_TIME_MS, waited);
       this.recordParameters(span, statement.collection, parameters);
     }
+    if (statementDuration.enabled) statementDuration.start(span, statement.metricAttributes);
     const entry: PendingQuery = { query, parameters, span };
     const pending = state[PENDING];
     // one statement at a time per query runner is the rule; a list only when a caller overlaps them
@@ -287,5 +299,6 @@ export class QueryTracingSubscriber implements EntitySubscriberInterface {
       }
     }
     span.end();
+    statementDuration.end(span, event.success ? undefined : databaseErrorType(event.error));
   }
 }

@@ -8,6 +8,7 @@ export type {
   ExporterOption,
   HttpClientTracingOptions,
   HttpTracingOptions,
+  MetricsOptions,
   PropagatorName,
   SamplingOptions,
   TracedOptions,
@@ -42,6 +43,8 @@ export { recordCarrierSetter } from './propagation/record-carrier.setter.js';
 export { getCorrelationId, isValidCorrelationId, setCorrelationId } from './propagation/correlation-context.js';
 export { copyFunctionIdentity } from './wrapping/copy-function-identity.js';
 export { recordSpanFailure } from './wrapping/end-span.js';
+export { classifyErrorType } from './runtime/error-type.js';
+export { DURATION_BUCKETS_SECONDS, DurationHistogram } from './metrics/duration-histogram.js';
 export { reportTelemetryFault } from './utils/report-telemetry-fault.js';
 export { OWN_SPAN_WRAPPER } from './tracing.constants.js';
 export { defaultErrorClassifier } from './runtime/default-error-classifier.js';

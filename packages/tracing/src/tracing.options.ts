@@ -1,4 +1,5 @@
-import type { Attributes, Link, Span, SpanKind } from '@opentelemetry/api';
+import type { Attributes, Link, MeterProvider, Span, SpanKind } from '@opentelemetry/api';
+import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Where finished spans go: a built-in exporter by name, or any OpenTelemetry `SpanExporter`. */
@@ -87,6 +88,32 @@ export interface HttpTracingOptions {
   client?: HttpClientTracingOptions | false;
 }
 
+/**
+ * Duration histograms recorded by the same decorators and spans: `nest_tracing.operation.duration`
+ * (`@Traced`, `traceOperation`), `http.server.request.duration`, and those of the Kafka and TypeORM
+ * packages. They need the optional peers `@opentelemetry/sdk-metrics` and, for OTLP,
+ * `@opentelemetry/exporter-metrics-otlp-proto`, loaded only when metrics are on.
+ */
+export interface MetricsOptions {
+  /**
+   * Where metrics go when nest-tracing starts the meter provider itself (no provider registered, no
+   * `meterProvider` given). `'otlp'` is OTLP/HTTP protobuf and honours `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`
+   * and `OTEL_EXPORTER_OTLP_ENDPOINT`; or any `PushMetricExporter`. Default: `OTEL_METRICS_EXPORTER`
+   * when set (`otlp`, `console` or `none`), else `'otlp'`.
+   */
+  exporter?: 'otlp' | 'console' | 'none' | PushMetricExporter;
+  /** Collection and export interval of the exporter's reader. Default: `OTEL_METRIC_EXPORT_INTERVAL`, else `60000` ms. */
+  exportIntervalMillis?: number;
+  /** More readers of the provider nest-tracing starts (an in-memory reader in tests, a pull exporter). Default: `[]`. */
+  readers?: IMetricReader[];
+  /**
+   * Record into this meter provider: nest-tracing neither registers nor shuts it down (it flushes it
+   * at shutdown). Default: the meter provider the application registered with the OpenTelemetry API,
+   * else one nest-tracing starts, registers and shuts down.
+   */
+  meterProvider?: MeterProvider;
+}
+
 /** Options of `TracingModule.forRoot()`, `forRootAsync()` and `startTracing()`. */
 export interface TracingModuleOptions {
   /** The service's name (`service.name`). Required, unless `OTEL_SERVICE_NAME` is set. */
@@ -142,6 +169,12 @@ export interface TracingModuleOptions {
    * application's shutdown. Default: `5000` ms.
    */
   shutdownTimeoutMillis?: number;
+  /**
+   * Duration histograms from the traced operations (see {@link MetricsOptions}); `true` for the
+   * defaults. Off by default: traced calls then only check one boolean. Default: `false`, or on with
+   * the defaults when `NEST_TRACING_METRICS=true`.
+   */
+  metrics?: boolean | MetricsOptions;
   /** Turn tracing off (decorators then call straight through). Default: `true`, `false` when `OTEL_SDK_DISABLED=true`. */
   enabled?: boolean;
   /**
@@ -189,4 +222,9 @@ export interface TracedOptions {
   root?: boolean;
   /** Links added at span start: fixed, or a function of the method's arguments. Default: none. */
   links?: Link[] | ((...args: any[]) => Link[] | undefined);
+  /**
+   * When metrics are on, record this operation's duration in `nest_tracing.operation.duration`,
+   * with the span name as `operation.name` (so the name must not vary with arguments). Default: `true`.
+   */
+  metrics?: boolean;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, metrics, trace } from '@opentelemetry/api';
+import { TestMetrics } from '@huleedu/nest-tracing-testing';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { createRequire } from 'node:module';
 import { startHttpApp } from './fixtures/http-app.js';
@@ -57,6 +58,28 @@ describe.each<Adapter>(['express', 'fastify'])('with @opentelemetry/instrumentat
     });
     await http.spans.waitFor((spans) => spans.some((span) => span.kind === SpanKind.SERVER));
     expect(http.spans.one({ kind: SpanKind.SERVER })).toHaveAttributes({ 'user.id': 'user-teacher-1' });
+  });
+});
+
+describe('with instrumentation-http recording http.server.request.duration itself (metrics: true)', () => {
+  let http: HttpTestApp;
+
+  beforeAll(async () => {
+    // sampled out at the root: instrumentation-http's SERVER span does not record, so it is not adopted
+    http = await startHttpApp('express', {}, { ratio: 0, parentBased: false }, undefined, undefined, true);
+    instrumentation.setTracerProvider(trace.getTracerProvider());
+    instrumentation.setMeterProvider(metrics.getMeterProvider());
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => http.app.close(), HOOK_TIMEOUT_MS);
+
+  it('leaves the metric to it: one value per request, never a second from nest-tracing', async () => {
+    const testMetrics = http.app.get(TestMetrics);
+    await testMetrics.reset();
+    expect((await fetch(`${http.url}/api/v1/essays/5`)).status).toBe(200);
+    expect((await fetch(`${http.url}/api/v1/essays/6`)).status).toBe(200);
+    const points = await testMetrics.histogram('http.server.request.duration');
+    expect(points.map((point) => point.scope)).toEqual(['@opentelemetry/instrumentation-http']);
+    expect(points).toHaveDataPoint({ 'http.request.method': 'GET', 'http.response.status_code': 200 }, 2);
   });
 });
 

@@ -18,6 +18,7 @@ import { messageOrigin } from './message-context.js';
 import type { MessageOrigin } from './message-context.js';
 import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan, startOwnSpan } from './consumer-span-lifecycle.js';
 import { markFailure } from './mark-failure.js';
+import { processDuration, processMetricAttributes } from '../messaging-metrics.js';
 
 export { markFailure };
 
@@ -200,7 +201,8 @@ export function runConsumeSpan<T>(
   const root = producer !== undefined && options.producerContext === 'link';
   // a sampled-out producer (or batch) under parent-based sampling, or tracing off: no span would
   // record, so none is started; the handler runs in the producer's context, which stays sampled out
-  if (!root && makesNoSpanUnder(parent)) return context.with(parent, fn);
+  // (with metrics on, the normal path: every message is timed, sampled or not)
+  if (!root && !processDuration.enabled && makesNoSpanUnder(parent)) return context.with(parent, fn);
   const links: Link[] | undefined = producer ? [{ context: producer }] : undefined;
   const span = kafkaTracer().startSpan(
     consumeSpanName(call, message.system, message.destination),
@@ -214,6 +216,10 @@ export function runConsumeSpan<T>(
       const extra = payloadAttributesOf(call, message.payload);
       if (extra) span.setAttributes(extra);
     }
+  }
+  if (processDuration.enabled) {
+    const group = message.attributes[MessagingAttributes.CONSUMER_GROUP_NAME] ?? options.groupId;
+    processDuration.start(span, processMetricAttributes(message.system, message.destination, group));
   }
   return runInOwnSpan(span, parent, fn);
 }
@@ -275,5 +281,9 @@ export function runBatchSpan<T>(batch: ConsumedBatch, call: ConsumeCall, fn: () 
     false,
     'process',
   );
+  if (processDuration.enabled) {
+    const group = attributes[MessagingAttributes.CONSUMER_GROUP_NAME];
+    processDuration.start(span, processMetricAttributes(batch.system, batch.destination, group));
+  }
   return runInOwnSpan(span, parent, fn);
 }

@@ -1,5 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, Span, SpanKind } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import {
   AttributeNames,
   OperationResult,
@@ -10,6 +10,7 @@ import {
 import { types } from 'node:util';
 import { finalize, isObservable, tap } from 'rxjs';
 import type { Observable } from 'rxjs';
+import { processDuration } from '../messaging-metrics.js';
 import { markFailure } from './mark-failure.js';
 
 export const TRACER_NAME = '@huleedu/nest-tracing-kafka';
@@ -48,6 +49,7 @@ export function recordOwnSpanAttributes(span: Span, operationType: string, corre
 function succeed(span: Span): void {
   if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
   span.end();
+  processDuration.end(span);
 }
 
 /** How a span of this package records a failure: the consumer's `markFailure` unless told otherwise. */
@@ -62,6 +64,7 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: 
   const fail = (failed: Span, error: unknown): void => {
     mark(failed, error);
     failed.end();
+    processDuration.endWithError(failed, error, SpanKind.CONSUMER);
   };
   let result: T;
   try {
@@ -103,6 +106,7 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: 
         if (settled) return;
         if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.CANCELLED);
         span.end();
+        processDuration.end(span);
       }),
     ) as T;
   }

@@ -4,6 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { getCorrelationId, makesNoSpanUnder, recordSpanFailure, traceOperation } from '@huleedu/nest-tracing';
 import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan } from '../consumer/consumer-span-lifecycle.js';
 import { MessagingAttributes } from '../messaging-attributes.js';
+import { clientOperationDuration, measureSend } from '../messaging-metrics.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
 import type { SpanNameStyle } from '../kafka-tracing.options.js';
 import { kafkaTracingDefaults } from '../kafka-tracing.options.js';
@@ -46,9 +47,13 @@ export function runProduceSpan<T>(
   publish: () => T,
   kind: SpanKind = SpanKind.PRODUCER,
 ): T {
-  return traceOperation(name, attributes, publish, {
+  const producer = kind === SpanKind.PRODUCER;
+  // a send's duration goes to messaging.client.operation.duration, not to the @Traced operations' metric
+  const run = producer && clientOperationDuration.enabled ? () => measureSend(attributes, publish) : publish;
+  return traceOperation(name, attributes, run, {
     kind,
     operationType: kind === SpanKind.CLIENT ? 'client' : 'send',
+    metrics: !producer,
   });
 }
 
@@ -63,14 +68,19 @@ const markProducerFailure = (span: Span, error: unknown): void =>
  * caller's context (its headers then carry that context) and no span is started.
  */
 export function runProducerSend<T>(name: string, attributes: () => Attributes, publish: () => T): T {
+  // with metrics on, every send is timed (`messaging.client.operation.duration`), sampled or not
+  const timed = clientOperationDuration.enabled;
   const parent = context.active();
-  if (makesNoSpanUnder(parent)) return publish();
+  if (makesNoSpanUnder(parent)) return timed ? measureSend(attributes(), publish) : publish();
   const span = kafkaTracer().startSpan(name, { kind: SpanKind.PRODUCER }, parent);
-  if (span.isRecording()) {
-    span.setAttributes(attributes());
+  const recording = span.isRecording();
+  const written = recording || timed ? attributes() : undefined;
+  if (recording) {
+    span.setAttributes(written!);
     recordOwnSpanAttributes(span, 'send', getCorrelationId(parent));
   }
-  return runInOwnSpan(span, parent, publish, markProducerFailure);
+  const run = timed ? () => measureSend(written!, publish) : publish;
+  return runInOwnSpan(span, parent, run, markProducerFailure);
 }
 
 /**

@@ -9,6 +9,8 @@ import {
 } from '@huleedu/nest-tracing';
 import { consumeSpanName, markFailure, messageAttributes, registerHookSpan } from '../consumer/consume-span.js';
 import { startOwnSpan } from '../consumer/consumer-span-lifecycle.js';
+import { MessagingAttributes } from '../messaging-attributes.js';
+import { processDuration, processMetricAttributes } from '../messaging-metrics.js';
 import { messageOrigin } from '../consumer/message-context.js';
 import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { ResolvedKafkaTracingOptions, TraceKafkaOptions } from '../kafka-tracing.options.js';
@@ -26,6 +28,8 @@ interface Processing {
   handlerSettled: boolean;
   endHookCalled: boolean;
   failed: boolean;
+  /** What the handler failed with, for the metric's `error.type`. */
+  error?: unknown;
 }
 
 function finish(processing: Processing): void {
@@ -36,6 +40,9 @@ function finish(processing: Processing): void {
     processing.span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.SUCCESS);
   }
   processing.span.end();
+  if (processing.failed) processDuration.endWithError(processing.span, processing.error, SpanKind.CONSUMER);
+  // a failure `@TraceKafka()` marked on the span while the transport carried on (a reply, say)
+  else processDuration.end(processing.span, recorded?.['error.type'] as string | undefined);
 }
 
 /**
@@ -78,6 +85,10 @@ function startProcessingSpan(
     linkOnly && origin.spanContext !== undefined,
     'process',
   );
+  if (processDuration.enabled) {
+    const group = consumed.attributes[MessagingAttributes.CONSUMER_GROUP_NAME] ?? current.groupId;
+    processDuration.start(span, processMetricAttributes(consumed.system, consumed.destination, group));
+  }
   return { span, context: trace.setSpan(base, span) };
 }
 
@@ -120,6 +131,7 @@ export function traceMicroservice<S extends ProcessingHooksServer>(server: S, op
       },
       (error: unknown) => {
         state.failed = true;
+        state.error = error;
         markFailure(span, error);
         state.handlerSettled = true;
         finish(state);

@@ -8,7 +8,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { SpanKind } from '@opentelemetry/api';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { Traced, traceOperation, withCorrelationId } from '@huleedu/nest-tracing';
-import { TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
+import { TestMetrics, TestSpans, TracingTestingModule } from '@huleedu/nest-tracing-testing';
 import { TraceMessage, traceClientProxy, traceMicroservice } from '@huleedu/nest-tracing-kafka';
 import type { MessagingSystem, ProcessingHooksServer } from '@huleedu/nest-tracing-kafka';
 
@@ -112,7 +112,7 @@ export function describeTransportRoundTrip(transport: TransportRoundTrip): void 
 
     beforeAll(async () => {
       moduleRef = await Test.createTestingModule({
-        imports: [TracingTestingModule.forRoot({ serviceName: 'essay-service' })],
+        imports: [TracingTestingModule.forRoot({ serviceName: 'essay-service', metrics: true })],
         controllers: [essayHandlers(patterns)],
         providers: [Received],
       }).compile();
@@ -172,6 +172,30 @@ export function describeTransportRoundTrip(transport: TransportRoundTrip): void 
       expect(store).toBeChildOf(consumer);
       expect(store).toHaveAttributes({ correlation_id: 'corr-1' });
       spans.assertLifecycle();
+    });
+
+    it('metrics: messaging.process.duration per handled message (with the error.type the span has), messaging.client.operation.duration per emit', async () => {
+      const testMetrics = moduleRef.get(TestMetrics);
+      await testMetrics.reset();
+      await lastValueFrom(client.emit(EVENT, { essayId: 'essay-m1' }), { defaultValue: undefined });
+      await lastValueFrom(client.emit(FAILING, { essayId: 'essay-m2' }), { defaultValue: undefined });
+      await waitForSpan(spans, `${system}.consume.${EVENT}`);
+      await waitForSpan(spans, `${system}.consume.${FAILING}`);
+
+      const processed = await testMetrics.histogram('messaging.process.duration');
+      const base = { 'messaging.system': system, 'messaging.operation.name': 'process' };
+      expect(processed).toHaveDataPoint({ ...base, 'messaging.destination.name': EVENT }, 1);
+      expect(processed).toHaveDataPoint(
+        { ...base, 'messaging.destination.name': FAILING, 'error.type': 'TypeError' },
+        1,
+      );
+      const sent = await testMetrics.histogram('messaging.client.operation.duration');
+      expect(sent).toHaveDataPoint(
+        { 'messaging.system': system, 'messaging.operation.name': 'send', 'messaging.destination.name': EVENT },
+        1,
+      );
+      const values = [...processed, ...sent].flatMap((point) => Object.values(point.attributes));
+      expect(values).not.toContain('essay-m1');
     });
 
     it('send: a CLIENT span over the round trip, the CONSUMER span its child, the reply unchanged', async () => {

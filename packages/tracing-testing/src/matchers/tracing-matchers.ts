@@ -4,12 +4,13 @@ import { describeFilter, matchesFilter, sameAttributeValue, statusCodeOf } from 
 import type { SpanStatusName } from '../span-filter.js';
 import { describeSpan, formatSpanTree } from '../span-tree.js';
 import { result, spanOf, spansOf, treeAround } from './matcher-support.js';
+import { metricMatchers } from './metric-matchers.js';
 import type { MatcherResult, MatcherState } from './matcher-support.js';
 
 const idOf = (span: ReadableSpan): string => span.spanContext().spanId;
 
 /**
- * Jest matchers over spans. Register with `expect.extend(tracingMatchers)` (for example in a
+ * Jest matchers over spans (and histogram data points, see `metric-matchers.ts`). Register with `expect.extend(tracingMatchers)` (for example in a
  * `setupFilesAfterEnv` file); failure messages print the span tree.
  */
 export const tracingMatchers = {
@@ -125,4 +126,6 @@ export const tracingMatchers = {
       treeAround(span, target),
     );
   },
+
+  ...metricMatchers,
 };

@@ -13,6 +13,10 @@ export interface TracingMatchers<R> {
   toHaveStatus(status: SpanStatusName | number): R;
   toHaveRecordedException(type?: string): R;
   toHaveLinkTo(target: ReadableSpan): R;
+  /** Over `await testMetrics.histogram(name)`: a data point with these attributes (and `count` values). */
+  toHaveDataPoint(attributes: Record<string, AnyValue>, count?: number): R;
+  /** Over `await testMetrics.histogram(name)`: no attribute key besides `keys`. */
+  toHaveOnlyAttributeKeys(keys: readonly string[]): R;
 }
 
 declare module 'expect' {

@@ -27,7 +27,7 @@ const requestType = protobuf
 
 type Json = Record<string, any>;
 
-function hex(value: unknown): string {
+export function hex(value: unknown): string {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   return typeof value === 'string' ? value.toLowerCase() : '';
 }
@@ -44,7 +44,7 @@ function anyValue(value: Json | undefined): unknown {
   return undefined;
 }
 
-function keyValues(list: Json[] | undefined): Record<string, unknown> {
+export function keyValues(list: Json[] | undefined): Record<string, unknown> {
   return Object.fromEntries((list ?? []).map((kv) => [kv.key as string, anyValue(kv.value as Json)]));
 }
 

@@ -3,13 +3,18 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeOtlpTraces } from './decode-otlp-traces.js';
 import type { ReceivedSpan } from './decode-otlp-traces.js';
+import { decodeOtlpMetrics } from './decode-otlp-metrics.js';
+import type { ReceivedMetricPoint } from './decode-otlp-metrics.js';
 
 /**
  * An OTLP/HTTP trace receiver on loopback for tests: services export to it for real (set
  * `OTEL_EXPORTER_OTLP_ENDPOINT` to `endpoint`) and the test reads what actually arrived, decoded.
+ * Metrics sent to the same endpoint (`/v1/metrics`) are decoded into `metrics`.
  */
 export class OtlpTraceReceiver {
   readonly spans: ReceivedSpan[] = [];
+  /** Metric data points received on `/v1/metrics`, in arrival order (each export adds its points). */
+  readonly metrics: ReceivedMetricPoint[] = [];
   requests = 0;
   private readonly listeners = new Set<() => void>();
   private server: Server | undefined;
@@ -55,6 +60,19 @@ export class OtlpTraceReceiver {
     });
   }
 
+  /** Resolve with the received metric data points once `condition` holds; reject after `timeoutMs`. */
+  async waitForMetrics(
+    condition: (points: readonly ReceivedMetricPoint[]) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<ReceivedMetricPoint[]> {
+    await this.waitFor(() => condition(this.metrics), timeoutMs).catch(() => {
+      throw new Error(
+        `OtlpTraceReceiver: timed out after ${timeoutMs} ms waiting for metrics; received: ${[...new Set(this.metrics.map((m) => m.name))].join(', ') || 'nothing'}`,
+      );
+    });
+    return [...this.metrics];
+  }
+
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -69,6 +87,8 @@ export class OtlpTraceReceiver {
       try {
         if (request.url?.endsWith('/v1/traces'))
           this.spans.push(...decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']));
+        if (request.url?.endsWith('/v1/metrics'))
+          this.metrics.push(...decodeOtlpMetrics(Buffer.concat(chunks), request.headers['content-type']));
         response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
       } catch (error) {
         response.writeHead(400).end(String(error));

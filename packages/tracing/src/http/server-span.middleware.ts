@@ -15,6 +15,7 @@ import { serverRequestContext } from './server-request-context.js';
 import { HttpRouteTable } from './http-route-table.js';
 import type { ResolvedHttpOptions } from './resolve-http-options.js';
 import { completeServerSpan, endServerSpan, setServerRoute } from './server-span.state.js';
+import { recordServerRequestDuration } from './server-request-duration.js';
 import type { RequestSource, ServerSpanState } from './server-span.state.js';
 
 type Request = IncomingMessage & { originalUrl?: string };
@@ -122,10 +123,13 @@ export class ServerSpanMiddleware implements NestMiddleware {
         parent,
       );
       state = { span, owned: true, method, route, completed: false };
+      // metrics on: timed here, unless instrumentation-http handles the request (its metric has it)
+      const startedAt = runtime.metrics && getRPCMetadata(current)?.type !== RPCType.HTTP ? performance.now() : -1;
       // one listener per request: the span is completed and ended when the response closes
       response.once('close', () => {
         completeServerSpan(state, source, response, options.userId);
         endServerSpan(state, response, options.captureResponseHeaders);
+        if (startedAt >= 0) recordServerRequestDuration(state, attributes, response, startedAt);
       });
     }
     if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, state.span);

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { SpanKind, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { MeterProvider, SpanKind, Tracer, TracerProvider } from '@opentelemetry/api';
 import { RUNTIME_GLOBAL_KEY } from '../tracing.internal-constants.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import type { ErrorClassifier } from '../tracing.options.js';
@@ -21,6 +21,13 @@ export interface TracingRuntime {
   parentBasedSampling: boolean;
   errorClassifier: ErrorClassifier;
   attributeValueLengthLimit: number;
+  /**
+   * Duration histograms are recorded (`metrics` option, `NEST_TRACING_METRICS`). Off by default: then
+   * the traced paths check this one boolean and record nothing.
+   */
+  metrics: boolean;
+  /** The meter provider metrics go to, or undefined to use the API's global one. */
+  meterProvider: MeterProvider | undefined;
   /** Bumped on every reconfiguration; caches keyed on it (span names) refresh themselves. */
   generation: number;
 }
@@ -35,6 +42,8 @@ function createDefaultRuntime(): TracingRuntime {
     parentBasedSampling: true,
     errorClassifier: defaultErrorClassifier,
     attributeValueLengthLimit: 2048,
+    metrics: false,
+    meterProvider: undefined,
     generation: 0,
   };
 }

@@ -1,7 +1,13 @@
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { defaultErrorClassifier } from '../runtime/default-error-classifier.js';
 import { TracingConfigError } from '../tracing.errors.js';
-import type { BatchOptions, ErrorClassifier, PropagatorName, TracingModuleOptions } from '../tracing.options.js';
+import type {
+  BatchOptions,
+  ErrorClassifier,
+  MetricsOptions,
+  PropagatorName,
+  TracingModuleOptions,
+} from '../tracing.options.js';
 import { resolvePropagators } from './propagators.js';
 import { SpanNameRulesSampler, createBaseSampler } from './span-name-rules.sampler.js';
 
@@ -24,6 +30,16 @@ export interface ResolvedTracingOptions {
   shutdownTimeoutMillis: number;
   override: boolean;
   propagators: readonly PropagatorName[];
+  /** Undefined when metrics are off (the default). */
+  metrics: ResolvedMetricsOptions | undefined;
+}
+
+/** Metrics options after defaults and environment variables. @internal */
+export interface ResolvedMetricsOptions {
+  exporter: NonNullable<MetricsOptions['exporter']>;
+  exportIntervalMillis: number;
+  readers: NonNullable<MetricsOptions['readers']>;
+  meterProvider: MetricsOptions['meterProvider'];
 }
 
 type Env = Record<string, string | undefined>;
@@ -124,6 +140,52 @@ function resolveBatch(batch: BatchOptions | undefined, env: Env): BatchOptions {
   return resolved;
 }
 
+const METRICS_EXPORTERS = ['otlp', 'console', 'none'];
+
+/** `metrics`: off unless the option or `NEST_TRACING_METRICS=true` turns it on; then defaults and `OTEL_METRIC*` variables. */
+function resolveMetrics(option: TracingModuleOptions['metrics'], env: Env): ResolvedMetricsOptions | undefined {
+  const flag = env.NEST_TRACING_METRICS?.trim().toLowerCase();
+  if (flag !== undefined && flag !== '' && flag !== 'true' && flag !== 'false') {
+    fail(
+      `NEST_TRACING_METRICS=${flag} is neither true nor false.`,
+      'Set NEST_TRACING_METRICS=true to record metrics, or unset it.',
+    );
+  }
+  const on = option === undefined ? flag === 'true' : option !== false;
+  if (!on) return undefined;
+  if (option !== undefined && typeof option !== 'boolean' && (typeof option !== 'object' || option === null)) {
+    fail(
+      `metrics must be true, false or an options object, got ${JSON.stringify(option)}.`,
+      "Write metrics: true, or metrics: { exporter: 'otlp' }.",
+    );
+  }
+  const options: MetricsOptions = typeof option === 'object' ? option : {};
+  const fromEnv = env.OTEL_METRICS_EXPORTER?.split(',')[0]?.trim().toLowerCase();
+  const exporter = options.exporter ?? ((fromEnv || 'otlp') as 'otlp');
+  const isExporterObject = typeof exporter === 'object' && exporter !== null && typeof exporter.export === 'function';
+  if (!isExporterObject && !METRICS_EXPORTERS.includes(exporter as string)) {
+    fail(
+      `metrics exporter ${JSON.stringify(exporter)} is not known.`,
+      "Use 'otlp', 'console' or 'none', or pass an OpenTelemetry PushMetricExporter instance.",
+      'Check OTEL_METRICS_EXPORTER if you set the exporter through the environment.',
+    );
+  }
+  const rawInterval = env.OTEL_METRIC_EXPORT_INTERVAL?.trim();
+  const exportIntervalMillis = options.exportIntervalMillis ?? (rawInterval ? Number(rawInterval) : 60_000);
+  if (!Number.isInteger(exportIntervalMillis) || exportIntervalMillis < 1) {
+    fail(
+      `The metrics export interval must be a positive whole number of milliseconds, got ${JSON.stringify(options.exportIntervalMillis ?? rawInterval)}.`,
+      'Set metrics.exportIntervalMillis (or OTEL_METRIC_EXPORT_INTERVAL) to, say, 60000, or leave it out.',
+    );
+  }
+  return {
+    exporter,
+    exportIntervalMillis,
+    readers: options.readers ?? [],
+    meterProvider: options.meterProvider,
+  };
+}
+
 /** Short service name for span names: `spellchecker-service` gives `spellchecker`. */
 export function defaultSpanNamePrefix(serviceName: string): string {
   return serviceName.replace(/[-_.]service$/i, '') || serviceName;
@@ -197,5 +259,6 @@ export function resolveTracingOptions(
     shutdownTimeoutMillis,
     override: options.override ?? false,
     propagators: resolvePropagators(options.propagators, env),
+    metrics: enabled ? resolveMetrics(options.metrics, env) : undefined,
   };
 }

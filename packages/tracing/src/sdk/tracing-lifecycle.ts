@@ -1,6 +1,7 @@
 import { globalErrorHandler } from '@opentelemetry/core';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Resource } from '@opentelemetry/resources';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
   ATTR_SERVICE_NAME,
@@ -11,6 +12,8 @@ import { configureRuntime, resetRuntime } from '../runtime/tracing-runtime.js';
 import type { TracingModuleOptions } from '../tracing.options.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
 import { createSpanProcessors } from './create-exporters.js';
+import { acquireMeterProvider, releaseMeterProvider } from './meter-lifecycle.js';
+import type { MeterState } from './meter-lifecycle.js';
 import { registerGlobals, registeredTracerProvider, unregisterGlobals } from './global-registration.js';
 import { buildPropagator } from './propagators.js';
 import { spanLoss } from './span-loss.js';
@@ -37,6 +40,8 @@ interface SdkState {
   leases: Set<object>;
   /** A lease taken by `startTracing()` that the first TracingModule takes over. */
   adoptable: object | undefined;
+  /** Where metrics go, once a module turned them on. */
+  meters: MeterState | undefined;
 }
 
 const STATE_KEY = Symbol.for('huleedu.nest-tracing.sdk-state');
@@ -57,8 +62,9 @@ function serialized<T>(step: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function buildProvider(options: ResolvedTracingOptions): Promise<TracerProvider> {
-  const resource = defaultResource()
+/** The resource of every signal: defaults, `OTEL_RESOURCE_ATTRIBUTES`, then the options. */
+function buildResource(options: ResolvedTracingOptions): Resource {
+  return defaultResource()
     .merge(detectResources({ detectors: [envDetector] }))
     .merge(
       resourceFromAttributes({
@@ -68,8 +74,11 @@ async function buildProvider(options: ResolvedTracingOptions): Promise<TracerPro
         ...(options.environment ? { [ATTR_DEPLOYMENT_ENVIRONMENT_NAME]: options.environment } : {}),
       }),
     );
+}
+
+async function buildProvider(options: ResolvedTracingOptions): Promise<TracerProvider> {
   return new TracerProvider({
-    resource,
+    resource: buildResource(options),
     sampler: options.sampler,
     spanLimits: { attributeValueLengthLimit: options.attributeValueLengthLimit },
     spanProcessors: await createSpanProcessors(options),
@@ -88,7 +97,20 @@ async function startOwnedProvider(options: ResolvedTracingOptions, previous?: Sd
     shutdownTimeoutMillis: options.shutdownTimeoutMillis,
     leases: previous?.leases ?? new Set(),
     adoptable: previous?.adoptable,
+    meters: previous?.meters,
   };
+}
+
+/**
+ * Turn metrics on for `state` when `options` ask for them: the first module that does picks the
+ * meter provider; an `override` module (TracingTestingModule) replaces one it did not start itself.
+ */
+async function acquireMeters(state: SdkState, options: ResolvedTracingOptions): Promise<void> {
+  if (!options.metrics) return;
+  const current = state.meters;
+  if (current && !(options.override && !current.override)) return;
+  if (current) await withinTimeout(releaseMeterProvider(current), state.shutdownTimeoutMillis);
+  state.meters = await acquireMeterProvider(options.metrics, buildResource(options), options.override);
 }
 
 /** Wait for `work`, at most `timeoutMillis`; past it, report and go on. */
@@ -115,6 +137,7 @@ async function withinTimeout(work: Promise<void> | undefined, timeoutMillis: num
 async function shutDown(state: SdkState): Promise<void> {
   const work = state.owned ? state.provider.shutdown?.() : state.provider.forceFlush?.();
   await withinTimeout(work, state.shutdownTimeoutMillis);
+  if (state.meters) await withinTimeout(releaseMeterProvider(state.meters), state.shutdownTimeoutMillis);
   if (state.owned) unregisterGlobals(state.registration);
   // what the last flush could not deliver, or the queue dropped since the last report
   spanLoss.report(true);
@@ -140,18 +163,23 @@ async function acquire(options: TracingModuleOptions, adoptable: boolean): Promi
           shutdownTimeoutMillis: resolved.shutdownTimeoutMillis,
           leases: new Set(),
           adoptable: undefined,
+          meters: undefined,
         }
       : await startOwnedProvider(resolved);
   } else if (resolved.override && state.owned && !state.override) {
     await shutDown({
       ...state,
       registration: { tracerProvider: state.registration.tracerProvider, contextManager: false, propagator: false },
+      meters: undefined,
     });
     state = await startOwnedProvider(resolved, state);
   }
+  await acquireMeters(state, resolved);
   host[STATE_KEY] = state;
   configureRuntime({
     enabled: true,
+    metrics: state.meters !== undefined,
+    meterProvider: state.meters?.provider,
     tracer: state.provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
     parentBasedSampling: state.parentBasedSampling,
     ...(configureNaming
@@ -176,7 +204,7 @@ function createLease(state: SdkState, adoptable: boolean): TracingLease {
   return {
     forceFlush: async () => {
       try {
-        await state.provider.forceFlush?.();
+        await Promise.all([state.provider.forceFlush?.(), state.meters?.provider.forceFlush?.()]);
       } catch (error) {
         reportExportFailure(error);
       }
@@ -187,6 +215,7 @@ function createLease(state: SdkState, adoptable: boolean): TracingLease {
         if (state.adoptable === token) state.adoptable = undefined;
         if (state.leases.size > 0) {
           await withinTimeout(state.provider.forceFlush?.(), state.shutdownTimeoutMillis);
+          await withinTimeout(state.meters?.provider.forceFlush?.(), state.shutdownTimeoutMillis);
           return;
         }
         if (host[STATE_KEY] === state) delete host[STATE_KEY];

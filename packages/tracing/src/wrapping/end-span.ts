@@ -5,16 +5,12 @@ import { AttributeNames, OperationResult } from '../attribute-names.js';
 import { runtime } from '../runtime/tracing-runtime.js';
 import { setCoercedAttributes } from '../utils/coerce-attributes.js';
 import { safeExecute } from '../utils/safe-execute.js';
+import { operationDuration } from './operation-duration.js';
+import { classifyErrorType, errorTypeOf } from '../runtime/error-type.js';
 import type { SpanSpec } from './span-spec.js';
 
 /** Errors already recorded as an exception event: enclosing spans mark failure but do not repeat it. */
 const recordedErrors = new WeakSet<object>();
-
-/** The low-cardinality `error.type`: the error's class name, or `_OTHER` for non-Error throwables. */
-export function errorTypeOf(error: unknown): string {
-  if (error instanceof Error) return error.constructor?.name || error.name || 'Error';
-  return ERROR_TYPE_VALUE_OTHER;
-}
 
 /**
  * The status message: an Error's message, or a thrown string as it is. Other thrown values (plain
@@ -47,6 +43,7 @@ export function endSpanWithSuccess(span: Span, spec?: SpanSpec, result?: unknown
     if (spec) applyResultAttributes(span, spec, result);
   }
   span.end();
+  if (runtime.metrics) operationDuration.end(span);
 }
 
 /**
@@ -57,6 +54,7 @@ export function endSpanWithSuccess(span: Span, spec?: SpanSpec, result?: unknown
 export function endSpanWithError(span: Span, spec: Pick<SpanSpec, 'site' | 'kind'>, error: unknown): void {
   recordSpanFailure(span, error, spec.kind, spec.site);
   span.end();
+  if (runtime.metrics) operationDuration.endWithError(span, error, spec.kind);
 }
 
 /**
@@ -72,10 +70,9 @@ export function recordSpanFailure(
 ): void {
   if (!span.isRecording()) return;
   span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.ERROR);
-  const classification =
-    safeExecute(`${site} (errorClassifier)`, () => runtime.errorClassifier(error, kind)) ?? 'error';
-  if (classification !== 'error') return;
-  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+  const errorType = classifyErrorType(error, kind, `${site} (errorClassifier)`);
+  if (errorType === undefined) return;
+  span.setAttribute(ATTR_ERROR_TYPE, errorType);
   span.setStatus({ code: SpanStatusCode.ERROR, message: describe(error) });
   const trackable = typeof error === 'object' && error !== null;
   if (!trackable || !recordedErrors.has(error)) {
@@ -88,4 +85,5 @@ export function recordSpanFailure(
 export function endSpanCancelled(span: Span): void {
   if (span.isRecording()) span.setAttribute(AttributeNames.OPERATION_RESULT, OperationResult.CANCELLED);
   span.end();
+  if (runtime.metrics) operationDuration.end(span);
 }

@@ -34,6 +34,10 @@ export interface SpanSpec {
   readonly onResult: TracedOptions['onResult'];
   /** The method returns Observables: spans start per subscription, not per call. */
   observable: boolean;
+  /** Record `nest_tracing.operation.duration` when metrics are on (`TracedOptions.metrics`). */
+  readonly metrics: boolean;
+  /** That metric's attributes, cached (see `operation-duration.ts`). */
+  metricAttributes: Attributes | undefined;
   cachedName: string;
   cachedGeneration: number;
 }
@@ -69,6 +73,8 @@ export function createSpanSpec({ options, method, returnsObservable = false }: S
     links: options.links,
     onResult: options.onResult,
     observable: returnsObservable,
+    metrics: options.metrics ?? true,
+    metricAttributes: undefined,
     cachedName: '',
     cachedGeneration: -1,
   };

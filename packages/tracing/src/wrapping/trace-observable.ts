@@ -1,7 +1,9 @@
-import { context, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
 import { applyResultAttributes, endSpanCancelled, endSpanWithError, endSpanWithSuccess } from './end-span.js';
+import { runtime } from '../runtime/tracing-runtime.js';
+import { startOperationMeasurement } from './operation-duration.js';
 import type { SpanSpec } from './span-spec.js';
 import { shouldSkipSpan, startOperationSpan } from './start-operation-span.js';
 
@@ -32,9 +34,17 @@ export function traceObservable<T>(
       pending = undefined;
     } else {
       const parent = context.active();
-      if (shouldSkipSpan(spec, parent)) return source.subscribe(subscriber);
-      span = startOperationSpan(spec, parent, args);
-      spanContext = trace.setSpan(parent, span);
+      if (!shouldSkipSpan(spec, parent)) {
+        span = startOperationSpan(spec, parent, args);
+        spanContext = trace.setSpan(parent, span);
+      } else if (runtime.metrics && spec.metrics) {
+        // no span (sampled-out parent), but metrics count it: a stand-in span, never active, carries the timing
+        span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+        spanContext = parent;
+      } else {
+        return source.subscribe(subscriber);
+      }
+      if (runtime.metrics) startOperationMeasurement(spec, span);
     }
     let settled = false;
     const subscription = context.with(spanContext, () =>

@@ -12,3 +12,4 @@ export { OtlpTraceReceiver } from './otlp/otlp-trace.receiver.js';
 export type { ReceivedSpan } from './otlp/decode-otlp-traces.js';
 export { tracingMatchers } from './matchers/tracing-matchers.js';
 export type { TracingMatchers } from './matchers/tracing-matchers.types.js';
+export { SPANS_FILE_ENV } from './spans-file.writer.js';

@@ -41,7 +41,8 @@ export function appendSpanLines(spans: SpanLine[]): void {
   if (!file || spans.length === 0) return;
   const lines = spans.map((span) => {
     const attributes: Record<string, unknown> = {};
-    for (const key of WRITTEN_ATTRIBUTES) if (span.attributes[key] !== undefined) attributes[key] = span.attributes[key];
+    for (const key of WRITTEN_ATTRIBUTES)
+      if (span.attributes[key] !== undefined) attributes[key] = span.attributes[key];
     return JSON.stringify({
       name: span.name,
       kind: KIND_NAMES[span.kind] ?? String(span.kind),

@@ -23,7 +23,9 @@ const LIFECYCLE_HOOKS = new Set([
 /** The name a `@Traced(...)` decorator gives, or its `name` option. */
 function tracedName(context: AnalysisContext, decorator: FoundDecorator | undefined): string | undefined {
   const first = decorator?.arguments?.[0];
-  return staticString(context, first) ?? staticString(context, propertyOf(context, objectLiteralOf(context, first), 'name'));
+  return (
+    staticString(context, first) ?? staticString(context, propertyOf(context, objectLiteralOf(context, first), 'name'))
+  );
 }
 
 function methodName(context: AnalysisContext, method: MethodDeclaration): string | undefined {
@@ -95,7 +97,10 @@ function classEntryPoints(
     });
   }
   const inClass = operations.filter(
-    (op) => op.node.getSourceFile() === declaration.getSourceFile() && op.node.pos >= declaration.pos && op.node.end <= declaration.end,
+    (op) =>
+      op.node.getSourceFile() === declaration.getSourceFile() &&
+      op.node.pos >= declaration.pos &&
+      op.node.end <= declaration.end,
   );
   businessSpans += inClass.length;
   const injectable = findDecorator(classDecorators, Modules.NEST_COMMON, 'Injectable');

@@ -1,4 +1,11 @@
-import type { CallExpression, Expression, Node, ObjectLiteralExpression, SourceFile, Symbol as TsSymbol } from 'typescript';
+import type {
+  CallExpression,
+  Expression,
+  Node,
+  ObjectLiteralExpression,
+  SourceFile,
+  Symbol as TsSymbol,
+} from 'typescript';
 import type { SourceLocation } from '../types.js';
 import { locationOf } from './analysis-context.js';
 import type { AnalysisContext } from './analysis-context.js';
@@ -40,7 +47,11 @@ export interface ServiceFacts {
   traceOperations: TraceOperationCall[];
 }
 
-const NEST_BOOTSTRAPS = ['NestFactory.create', 'NestFactory.createMicroservice', 'NestFactory.createApplicationContext'];
+const NEST_BOOTSTRAPS = [
+  'NestFactory.create',
+  'NestFactory.createMicroservice',
+  'NestFactory.createApplicationContext',
+];
 
 function receiverSymbol(context: AnalysisContext, receiver: Expression): TsSymbol | undefined {
   const { ts, checker } = context;

@@ -9,10 +9,14 @@ import type { TypeScript } from './load-typescript.js';
 function projectOptions(ts: TypeScript, directory: string): import('typescript').CompilerOptions {
   const configFile = ts.findConfigFile(directory, (file) => ts.sys.fileExists(file));
   if (configFile) {
-    const parsed = ts.getParsedCommandLineOfConfigFile(configFile, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: () => undefined,
-    });
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      configFile,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: () => undefined,
+      },
+    );
     if (parsed) return parsed.options;
   }
   return {

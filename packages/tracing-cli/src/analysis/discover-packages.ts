@@ -55,7 +55,8 @@ function walk(directory: string, isRoot: boolean, packages: PackageFolder[], own
     if (typeof manifest.name === 'string') current.packageName = manifest.name;
     current.sourceEntry = sourceEntryOf(directory, manifest);
   }
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(directory, entry.name);
     if (entry.isDirectory()) {

@@ -86,6 +86,9 @@ export function subscriptionOf(
   const callee = call.expression;
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'subscribe') return undefined;
   const options = objectLiteralOf(context, call.arguments[0]);
-  const topics = staticStrings(context, propertyOf(context, options, 'topics') ?? propertyOf(context, options, 'topic'));
+  const topics = staticStrings(
+    context,
+    propertyOf(context, options, 'topics') ?? propertyOf(context, options, 'topic'),
+  );
   return topics ? { receiver: callee.expression, topics } : undefined;
 }

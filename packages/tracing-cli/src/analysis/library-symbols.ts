@@ -25,7 +25,8 @@ function moduleSpecifierOf(context: AnalysisContext, declaration: Node): string 
   const { ts } = context;
   let node: Node | undefined = declaration;
   while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) node = node.parent;
-  const specifier = node && (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) ? node.moduleSpecifier : undefined;
+  const specifier =
+    node && (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) ? node.moduleSpecifier : undefined;
   return specifier && ts.isStringLiteral(specifier) ? specifier.text : undefined;
 }
 

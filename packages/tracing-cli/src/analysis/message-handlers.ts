@@ -41,7 +41,8 @@ export function messageHandlerEntryPoint(
   } else if (around) {
     traced = true;
     reason = `traceMicroservice() (${around.file}:${around.line})`;
-  } else if (traceKafka) reason = `@${traceKafka.name} without a @Ctx() parameter or traceMicroservice(): the handler runs untraced`;
+  } else if (traceKafka)
+    reason = `@${traceKafka.name} without a @Ctx() parameter or traceMicroservice(): the handler runs untraced`;
   const traceOptions = objectLiteralOf(context, traceKafka?.arguments?.[0]);
   const spanName = staticString(context, propertyOf(context, traceOptions, 'name'));
   return {

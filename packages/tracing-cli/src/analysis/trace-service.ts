@@ -10,7 +10,11 @@ export function isTraceServiceReceiver(context: AnalysisContext, receiver: Expre
   const { ts, checker } = context;
   const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(receiver) ? receiver.name : receiver);
   for (const declaration of symbol?.declarations ?? []) {
-    if (!ts.isParameter(declaration) && !ts.isPropertyDeclaration(declaration) && !ts.isVariableDeclaration(declaration))
+    if (
+      !ts.isParameter(declaration) &&
+      !ts.isPropertyDeclaration(declaration) &&
+      !ts.isVariableDeclaration(declaration)
+    )
       continue;
     const type = declaration.type;
     if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName))

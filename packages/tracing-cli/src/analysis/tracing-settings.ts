@@ -69,16 +69,25 @@ export function tracingSettings(context: AnalysisContext, facts: ServiceFacts): 
     http: !module
       ? {
           on: false,
-          reason: facts.startTracing.length > 0
-            ? 'no TracingModule: startTracing() alone makes no SERVER spans'
-            : 'tracing is not initialised',
+          reason:
+            facts.startTracing.length > 0
+              ? 'no TracingModule: startTracing() alone makes no SERVER spans'
+              : 'tracing is not initialised',
         }
       : httpOff
         ? { on: false, reason: 'TracingModule has http: false' }
         : { on: true, reason: 'SERVER span (TracingModule)' },
     ignoredBy: (route) =>
       patterns
-        .map((pattern) => (typeof pattern === 'string' ? (globMatches(pattern, route) ? pattern : '') : pattern.test(route) ? String(pattern) : ''))
+        .map((pattern) =>
+          typeof pattern === 'string'
+            ? globMatches(pattern, route)
+              ? pattern
+              : ''
+            : pattern.test(route)
+              ? String(pattern)
+              : '',
+        )
         .find((found) => found !== ''),
     spanNamePrefix: option('spanNamePrefix') ?? serviceName?.replace(/[-_.]service$/, ''),
     serviceName,

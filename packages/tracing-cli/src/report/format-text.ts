@@ -13,7 +13,11 @@ const KIND_LABELS: Record<EntryPointKind, string> = {
 /** Rows padded into columns, with a dashed rule under the header. */
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]): string => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]!), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(line)];
 }
 
@@ -68,7 +72,12 @@ export function formatReport(report: CoverageReport): string {
   const count = report.services.length;
   const heading = `Tracing coverage: ${count} service${count === 1 ? '' : 's'} in ${report.paths.join(', ')}`;
   const runtime = report.runtime ? [`Run time: ${report.runtime.spans} span(s) from ${report.runtime.spansFile}`] : [];
-  return [heading, ...runtime, '', formatTable(report.services), '', ...report.services.map(formatServiceDetail).join('\n\n').split('\n')].join(
-    '\n',
-  );
+  return [
+    heading,
+    ...runtime,
+    '',
+    formatTable(report.services),
+    '',
+    ...report.services.map(formatServiceDetail).join('\n\n').split('\n'),
+  ].join('\n');
 }

@@ -72,7 +72,9 @@ export class OtlpTraceReceiver {
           const received = decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']);
           this.spans.push(...received);
           // OTLP kinds count from 1 (internal); the SDK's from 0.
-          appendSpanLines(received.map((span) => ({ ...span, kind: span.kind - 1, service: span.resource['service.name'] })));
+          appendSpanLines(
+            received.map((span) => ({ ...span, kind: span.kind - 1, service: span.resource['service.name'] })),
+          );
         }
         response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();
       } catch (error) {

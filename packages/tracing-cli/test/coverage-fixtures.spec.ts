@@ -108,10 +108,10 @@ describe('nest-tracing coverage on fixture apps of each tier', () => {
     expect(stderr).toBe('nest-tracing: tier3-service is tier 3 (no tracing), below --min-tier=2\n');
     const parsed = JSON.parse(stdout) as CoverageReport;
     expect(parsed.schemaVersion).toBe(1);
-    expect(Object.keys(parsed.services[0]!).sort()).toEqual(
+    expect(Object.keys(parsed.services[0]).sort()).toEqual(
       ['directory', 'entryPoints', 'initialisation', 'name', 'serviceName', 'summary', 'tier', 'tierLabel'].sort(),
     );
-    expect(parsed.services[0]!.entryPoints.find((e) => e.name === 'GET /api/orders/:id')).toEqual({
+    expect(parsed.services[0].entryPoints.find((e) => e.name === 'GET /api/orders/:id')).toEqual({
       kind: 'http-route',
       name: 'GET /api/orders/:id',
       location: { file: 'src/orders.controller.ts', line: 9 },

@@ -50,7 +50,7 @@ export function routeEntryPoints(
 ): EntryPoint[] {
   const route = decorators.find((d) => d.module === Modules.NEST_COMMON && Object.hasOwn(ROUTE_DECORATORS, d.name));
   if (!route) return [];
-  const httpMethod = ROUTE_DECORATORS[route.name]!;
+  const httpMethod = ROUTE_DECORATORS[route.name];
   const methodPaths = route.arguments?.[0] ? (staticStrings(context, route.arguments[0]) ?? ['{dynamic}']) : [''];
   const methodNoTrace = decorators.some((d) => d.module === Modules.CORE && d.name === 'NoTrace');
   const entries: EntryPoint[] = [];

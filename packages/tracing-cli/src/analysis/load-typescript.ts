@@ -13,7 +13,7 @@ export class CoverageUsageError extends Error {
 export async function loadTypeScript(): Promise<TypeScript> {
   let loaded: { default?: TypeScript } & Partial<TypeScript>;
   try {
-    loaded = (await import('typescript')) as { default?: TypeScript } & Partial<TypeScript>;
+    loaded = await import('typescript');
   } catch {
     throw new CoverageUsageError(
       'nest-tracing coverage reads the code with the TypeScript compiler API, and `typescript` is not installed.\n' +

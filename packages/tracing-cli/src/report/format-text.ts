@@ -12,13 +12,13 @@ const KIND_LABELS: Record<EntryPointKind, string> = {
 
 /** Rows padded into columns, with a dashed rule under the header. */
 function columns(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]): string =>
     row
-      .map((cell, i) => cell.padEnd(widths[i]!))
+      .map((cell, i) => cell.padEnd(widths[i]))
       .join('  ')
       .trimEnd();
-  return [line(rows[0]!), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(line)];
+  return [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(line)];
 }
 
 /** The seed's table: service, tier, what is traced. */
@@ -40,8 +40,8 @@ function entryLines(entries: EntryPoint[], mark: string): string[] {
     entry.reason,
     `${entry.location.file}:${entry.location.line}${runtimeNote(entry)}`,
   ]);
-  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`.trimEnd());
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`.trimEnd());
 }
 
 /** One service in detail: how tracing starts, what is traced and what is not, with where. */

@@ -64,6 +64,15 @@ function factEntryPoints(facts: ServiceFacts, settings: TracingSettings): EntryP
     });
   }
   const typeorm = facts.typeormTracing[0];
+  if (typeorm && facts.dataSources.length === 0 && settings.initialised) {
+    entries.push({
+      kind: 'data-source',
+      name: 'TypeORM data sources (none seen statically)',
+      location: typeorm,
+      traced: true,
+      reason: '@huleedu/nest-tracing-typeorm traces every data source of the application',
+    });
+  }
   for (const source of facts.dataSources) {
     entries.push({
       kind: 'data-source',

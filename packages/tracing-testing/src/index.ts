@@ -16,3 +16,4 @@ export { TestMetricReader, getTestMetricReader } from './metrics/test-metric.rea
 export type { ReceivedMetricPoint } from './otlp/decode-otlp-metrics.js';
 export { tracingMatchers } from './matchers/tracing-matchers.js';
 export type { TracingMatchers } from './matchers/tracing-matchers.types.js';
+export { SPANS_FILE_ENV } from './spans-file.writer.js';

@@ -1,6 +1,7 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import type { DiagLogger } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { appendSpanLines } from './spans-file.writer.js';
 
 const ENDED_TWICE = 'You can only call end() on a span once';
 const CHANGED_AFTER_END = 'Cannot execute the operation on ended Span';
@@ -26,6 +27,16 @@ export class TestSpanStore implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     this.open.delete(span);
     this.finished.push(span);
+    appendSpanLines([
+      {
+        name: span.name,
+        kind: span.kind,
+        service: span.resource.attributes['service.name'],
+        traceId: span.spanContext().traceId,
+        spanId: span.spanContext().spanId,
+        attributes: span.attributes,
+      },
+    ]);
     for (const listener of this.listeners) listener();
   }
 

@@ -5,6 +5,7 @@ import { decodeOtlpTraces } from './decode-otlp-traces.js';
 import type { ReceivedSpan } from './decode-otlp-traces.js';
 import { decodeOtlpMetrics } from './decode-otlp-metrics.js';
 import type { ReceivedMetricPoint } from './decode-otlp-metrics.js';
+import { appendSpanLines } from '../spans-file.writer.js';
 
 /**
  * An OTLP/HTTP trace receiver on loopback for tests: services export to it for real (set
@@ -85,8 +86,14 @@ export class OtlpTraceReceiver {
     request.on('end', () => {
       this.requests += 1;
       try {
-        if (request.url?.endsWith('/v1/traces'))
-          this.spans.push(...decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']));
+        if (request.url?.endsWith('/v1/traces')) {
+          const received = decodeOtlpTraces(Buffer.concat(chunks), request.headers['content-type']);
+          this.spans.push(...received);
+          // OTLP kinds count from 1 (internal); the SDK's from 0.
+          appendSpanLines(
+            received.map((span) => ({ ...span, kind: span.kind - 1, service: span.resource['service.name'] })),
+          );
+        }
         if (request.url?.endsWith('/v1/metrics'))
           this.metrics.push(...decodeOtlpMetrics(Buffer.concat(chunks), request.headers['content-type']));
         response.writeHead(200, { 'content-type': request.headers['content-type'] ?? 'application/x-protobuf' }).end();

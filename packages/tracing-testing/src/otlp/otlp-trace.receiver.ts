@@ -4,6 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { decodeOtlpTraces } from './decode-otlp-traces.js';
 import type { ReceivedSpan } from './decode-otlp-traces.js';
 
+/** Options of {@link OtlpTraceReceiver}. */
+export interface OtlpTraceReceiverOptions {
+  /**
+   * Answers the requests that are not OTLP trace exports (any path but `/v1/traces`), so that one port can
+   * also serve something else (the trace viewer's page). Default: none; such requests get an empty 200.
+   */
+  otherRequests?: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
 /**
  * An OTLP/HTTP trace receiver on loopback for tests: services export to it for real (set
  * `OTEL_EXPORTER_OTLP_ENDPOINT` to `endpoint`) and the test reads what actually arrived, decoded.
@@ -14,10 +23,20 @@ export class OtlpTraceReceiver {
   private readonly listeners = new Set<() => void>();
   private server: Server | undefined;
 
+  constructor(private readonly options: OtlpTraceReceiverOptions = {}) {}
+
   /** Listen on 127.0.0.1 (a free port unless given). */
   async start(port = 0): Promise<this> {
-    this.server = createServer((request, response) => this.receive(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const server = createServer((request, response) => this.receive(request, response));
+    // A port in use rejects here (EADDRINUSE) instead of crashing the process with an unhandled 'error' event.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
     return this;
   }
 
@@ -62,6 +81,11 @@ export class OtlpTraceReceiver {
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
+    const otherRequests = this.options.otherRequests;
+    if (otherRequests && !new URL(request.url ?? '/', 'http://localhost').pathname.endsWith('/v1/traces')) {
+      otherRequests(request, response);
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

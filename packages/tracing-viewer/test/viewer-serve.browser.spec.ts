@@ -61,6 +61,12 @@ describe('nest-tracing-viewer --serve', () => {
     expect((await fetch(`${url}/nothing-here`)).status).toBe(404);
   });
 
+  it('says so when its port is in use, and exits', async () => {
+    const second = runCli(['--serve', '--port', new URL(url).port]);
+    expect(await second.exit()).toBe(2);
+    expect(second.output()).toContain(`port ${new URL(url).port} is in use`);
+  });
+
   it('stops on SIGTERM', async () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exit()).toBe(0);

@@ -7,6 +7,7 @@
 const workspaceSources = {
   '^@huleedu/nest-tracing$': '<rootDir>/packages/tracing/src/index.ts',
   '^@huleedu/nest-tracing-testing$': '<rootDir>/packages/tracing-testing/src/index.ts',
+  '^@huleedu/nest-tracing-testing/otlp$': '<rootDir>/packages/tracing-testing/src/otlp/index.ts',
   '^@huleedu/nest-tracing-kafka$': '<rootDir>/packages/tracing-kafka/src/index.ts',
   '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
   '^@huleedu/nest-tracing-resilience$': '<rootDir>/packages/tracing-resilience/src/index.ts',

@@ -17,6 +17,8 @@ const SERVICES = [
   'sample-services/spellchecker-service',
   'test/fixtures/otel-setups',
   'test/commonjs/fixture',
+  // The viewer's specs run its CLI from dist/, and its page inlines the browser script built into dist/browser.
+  'packages/tracing-viewer',
 ];
 const MAX_REPORTED_OUTPUT = 4000;
 

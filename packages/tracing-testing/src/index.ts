@@ -9,6 +9,7 @@ export type { TestIsolationOptions } from './test-isolation.js';
 export { RecordingSpanExporter } from './recording-span.exporter.js';
 export type { RecordingExporterBehaviour } from './recording-span.exporter.js';
 export { OtlpTraceReceiver } from './otlp/otlp-trace.receiver.js';
+export type { OtlpTraceReceiverOptions } from './otlp/otlp-trace.receiver.js';
 export type { ReceivedSpan } from './otlp/decode-otlp-traces.js';
 export { TestMetrics, getTestMetrics } from './metrics/test-metrics.js';
 export type { HistogramPoint } from './metrics/test-metrics.js';

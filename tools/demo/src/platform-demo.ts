@@ -6,13 +6,17 @@
  * orchestrator, CJ assessment and LLM provider services (the assessment side). Uploads an essay through the
  * gateway and publishes one `batch.registered` event, waits until the essay lifecycle's completion span and
  * the orchestrator's `batch.completed` span arrived, stops everything (SIGTERM: the services flush their spans
- * on the way out) and prints both traces as cross-service trees, each with a summary line. Exits 1, with the
+ * on the way out), prints both traces as cross-service trees, each with a summary line, and writes them as a
+ * self-contained HTML waterfall (tools/demo/out/traces.html, @huleedu/nest-tracing-viewer). Exits 1, with the
  * reason, if any step fails; never waits unbounded, and leaves no process behind.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
+import { renderTraceViewerHtml } from '@huleedu/nest-tracing-viewer';
 import type { KafkaTestBroker } from '../../kafka-broker/kafka-test-broker.js';
 import { formatTrace, summarizeTrace } from './cross-service-tree.js';
 import { publishBatchRegistered, startDemoBroker } from './demo-kafka.js';
@@ -26,6 +30,8 @@ import type { ServiceProcess } from './service-process.js';
 const BEARER_TOKEN = 'teacher-token';
 const UPLOAD_CORRELATION_ID = 'demo-upload-1';
 const BATCH_CORRELATION_ID = 'demo-batch-1';
+/** The viewer page the demo writes (git-ignored): every span it received, as a waterfall per trace. */
+const VIEWER_PAGE = resolve(import.meta.dirname, '../out/traces.html');
 const ESSAY = {
   fileName: 'summer-holiday.txt',
   contentType: 'text/plain',
@@ -144,6 +150,10 @@ try {
     print(formatTrace(trace));
     print(summarizeTrace(trace));
   }
+  mkdirSync(resolve(VIEWER_PAGE, '..'), { recursive: true });
+  writeFileSync(VIEWER_PAGE, renderTraceViewerHtml(receiver.spans, { title: 'nest-tracing demo' }));
+  print();
+  print(`Waterfall of every trace (open in a browser, no server needed): ${relative(process.cwd(), VIEWER_PAGE)}`);
   const stillMissing = missing(receiver.spans);
   if (stillMissing.length > 0) {
     throw new Error(

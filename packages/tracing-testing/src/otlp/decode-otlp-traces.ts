@@ -13,8 +13,9 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   status: { code: number; message: string };
-  events: Array<{ name: string; attributes: Record<string, unknown> }>;
-  links: Array<{ traceId: string; spanId: string }>;
+  /** `timeUnixNano` is optional so that hand-made spans (fixtures, JSON files) need not carry it. */
+  events: Array<{ name: string; attributes: Record<string, unknown>; timeUnixNano?: bigint }>;
+  links: Array<{ traceId: string; spanId: string; attributes?: Record<string, unknown> }>;
   resource: Record<string, unknown>;
   scope: { name: string; version: string };
   startTimeUnixNano: bigint;
@@ -67,8 +68,13 @@ export function flattenOtlpRequest(request: Json): ReceivedSpan[] {
           events: (span.events ?? []).map((event: Json) => ({
             name: event.name,
             attributes: keyValues(event.attributes),
+            timeUnixNano: BigInt(String(event.timeUnixNano ?? 0)),
           })),
-          links: (span.links ?? []).map((link: Json) => ({ traceId: hex(link.traceId), spanId: hex(link.spanId) })),
+          links: (span.links ?? []).map((link: Json) => ({
+            traceId: hex(link.traceId),
+            spanId: hex(link.spanId),
+            attributes: keyValues(link.attributes),
+          })),
           resource,
           scope,
           startTimeUnixNano: BigInt(String(span.startTimeUnixNano ?? 0)),

@@ -7,6 +7,15 @@ import { decodeOtlpMetrics } from './decode-otlp-metrics.js';
 import type { ReceivedMetricPoint } from './decode-otlp-metrics.js';
 import { appendSpanLines } from '../spans-file.writer.js';
 
+/** Options of {@link OtlpTraceReceiver}. */
+export interface OtlpTraceReceiverOptions {
+  /**
+   * Answers the requests that are not OTLP trace exports (any path but `/v1/traces`), so that one port can
+   * also serve something else (the trace viewer's page). Default: none; such requests get an empty 200.
+   */
+  otherRequests?: (request: IncomingMessage, response: ServerResponse) => void;
+}
+
 /**
  * An OTLP/HTTP trace receiver on loopback for tests: services export to it for real (set
  * `OTEL_EXPORTER_OTLP_ENDPOINT` to `endpoint`) and the test reads what actually arrived, decoded.
@@ -20,10 +29,20 @@ export class OtlpTraceReceiver {
   private readonly listeners = new Set<() => void>();
   private server: Server | undefined;
 
+  constructor(private readonly options: OtlpTraceReceiverOptions = {}) {}
+
   /** Listen on 127.0.0.1 (a free port unless given). */
   async start(port = 0): Promise<this> {
-    this.server = createServer((request, response) => this.receive(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    const server = createServer((request, response) => this.receive(request, response));
+    // A port in use rejects here (EADDRINUSE) instead of crashing the process with an unhandled 'error' event.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
     return this;
   }
 
@@ -81,6 +100,12 @@ export class OtlpTraceReceiver {
   }
 
   private receive(request: IncomingMessage, response: ServerResponse): void {
+    const otherRequests = this.options.otherRequests;
+    const path = otherRequests ? new URL(request.url ?? '/', 'http://localhost').pathname : '';
+    if (otherRequests && !path.endsWith('/v1/traces') && !path.endsWith('/v1/metrics')) {
+      otherRequests(request, response);
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

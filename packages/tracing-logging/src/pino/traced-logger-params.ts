@@ -11,7 +11,7 @@ const isStream = (value: object): value is { write: (line: string) => unknown } 
 /** `options` with `traceMixin` in place of its `mixin` (which the trace mixin then calls first). */
 function withTraceMixin(options: PinoHttpOptions, extra: Omit<TraceMixinOptions, 'mixin'>): PinoHttpOptions {
   const { mixin } = options as { mixin?: TraceMixinOptions['mixin'] };
-  return { ...options, mixin: traceMixin({ ...extra, mixin }) } as PinoHttpOptions;
+  return { ...options, mixin: traceMixin({ ...extra, mixin }) };
 }
 
 /**
@@ -34,5 +34,5 @@ export function tracedLoggerParams<P extends Params = Params>(
   }
   if (isStream(pinoHttp)) return { ...params, pinoHttp: [{ mixin: traceMixin(options) }, pinoHttp] };
   if ('logger' in pinoHttp && pinoHttp.logger !== undefined) return params;
-  return { ...params, pinoHttp: withTraceMixin(pinoHttp as PinoHttpOptions, options) };
+  return { ...params, pinoHttp: withTraceMixin(pinoHttp, options) };
 }

@@ -12,6 +12,7 @@ const workspaceSources = {
   '^@huleedu/nest-tracing-typeorm$': '<rootDir>/packages/tracing-typeorm/src/index.ts',
   '^@huleedu/nest-tracing-resilience$': '<rootDir>/packages/tracing-resilience/src/index.ts',
   '^@huleedu/nest-tracing-logging$': '<rootDir>/packages/tracing-logging/src/index.ts',
+  '^@huleedu/nest-tracing-logging/(pino|nestjs-pino|winston)$': '<rootDir>/packages/tracing-logging/src/$1.ts',
   '^@huleedu/nest-tracing-cli$': '<rootDir>/packages/tracing-cli/src/index.ts',
   '^@huleedu/nest-tracing-viewer$': '<rootDir>/packages/tracing-viewer/src/index.ts',
   '^@huleedu/sample-database$': '<rootDir>/sample-services/sample-database/src/index.ts',

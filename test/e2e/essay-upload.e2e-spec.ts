@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
@@ -57,6 +59,22 @@ const findSpan = (spans: readonly ReceivedSpan[], service: string, name: string,
   spans.find(
     (span) => serviceName(span) === service && span.name === name && (kind === undefined || span.kind === kind),
   );
+
+/** How long a service's log line may take to reach us through its stdout pipe. */
+const OUTPUT_TIMEOUT_MS = 10_000;
+
+/** The first line of `service`'s output containing `text`, once it arrived, without Nest's colors. */
+async function waitForOutputLine(service: { output(): string }, text: string): Promise<string> {
+  const deadline = Date.now() + OUTPUT_TIMEOUT_MS;
+  for (;;) {
+    const line = stripVTControlCharacters(service.output())
+      .split('\n')
+      .find((candidate) => candidate.includes(text));
+    if (line !== undefined) return line;
+    if (Date.now() > deadline) throw new Error(`No line with "${text}" in the output:\n${service.output()}`);
+    await delay(50);
+  }
+}
 
 describe('essay upload through the gateway, the file service and the content service', () => {
   let receiver: OtlpTraceReceiver;
@@ -208,6 +226,35 @@ describe('essay upload through the gateway, the file service and the content ser
           );
         },
       );
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "writes the gateway's log line of an upload with the upload's trace id, span id and correlation id",
+    async () => {
+      const response = await fetch(`${platform!.gateway.url}/essays`, {
+        method: 'POST',
+        headers: { ...TEACHER_HEADERS, 'content-type': 'application/json', 'x-correlation-id': 'corr-e2e-log' },
+        body: JSON.stringify(ESSAY),
+      });
+      expect(response.status).toBe(201);
+      const { essayId } = (await response.json()) as { essayId: string };
+      const trace = await collectTrace(
+        receiver,
+        (span) => span.name === 'gateway.route.upload_essay' && span.attributes['essay.id'] === essayId,
+        UPLOAD_TRACE.length,
+      );
+      const gatewaySpanIds = trace.filter((span) => serviceName(span) === 'api-gateway').map((span) => span.spanId);
+      // the sample services log through TracedConsoleLogger (text mode)
+      const line = await waitForOutputLine(platform!.gateway, `Essay ${essayId} uploaded`);
+      expect(line).toMatch(
+        new RegExp(
+          ` LOG \\[EssaysController\\] Essay ${essayId} uploaded as file file-\\S+ ` +
+            `trace_id=${trace[0].traceId} span_id=([0-9a-f]{16}) trace_flags=01 correlation_id=corr-e2e-log$`,
+        ),
+      );
+      expect(gatewaySpanIds).toContain(/span_id=([0-9a-f]{16})/.exec(line)?.[1]);
     },
     E2E_TIMEOUT_MS,
   );

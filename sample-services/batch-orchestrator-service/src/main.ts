@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
 import { kafkaBrokersFromEnv } from '@huleedu/sample-kafka';
@@ -12,10 +13,10 @@ import { batchOrchestratorMicroserviceOptions } from './kafka/kafka.config.js';
  */
 async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    AppModule,
-    batchOrchestratorMicroserviceOptions(brokers),
-  );
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    ...batchOrchestratorMicroserviceOptions(brokers),
+    logger: new TracedConsoleLogger(),
+  });
   app.enableShutdownHooks();
   await app.listen();
   new Logger('BatchOrchestratorService').log(`batch-orchestrator-service consuming from ${brokers.join(',')}`);

@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 
@@ -13,7 +14,7 @@ const HOST = '127.0.0.1';
  * the service runs one (no `DATABASE_URL`), and flush the spans.
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new TracedConsoleLogger() });
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? DEFAULT_PORT), HOST);
   new Logger('ClassManagementService').log(`class-management-service listening on ${await app.getUrl()}`);

@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 
@@ -14,7 +15,7 @@ const HOST = '127.0.0.1';
  * the service runs one, and flush the spans.
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new TracedConsoleLogger() });
   app.enableShutdownHooks();
   // Essays up to the file service's 1 MB limit, plus JSON escaping.
   app.useBodyParser('json', { limit: '2mb' });

@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
 import { kafkaBrokersFromEnv, tracedKafkaStrategy } from '@huleedu/sample-kafka';
@@ -16,10 +17,10 @@ import { LIFECYCLE_CLIENT_ID } from './kafka/kafka-options.js';
  */
 async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    AppModule,
-    tracedKafkaStrategy(LIFECYCLE_CLIENT_ID, brokers),
-  );
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    ...tracedKafkaStrategy(LIFECYCLE_CLIENT_ID, brokers),
+    logger: new TracedConsoleLogger(),
+  });
   app.enableShutdownHooks();
   await app.listen();
   new Logger('EssayLifecycleService').log(`essay-lifecycle-service listening on Kafka ${brokers.join(',')}`);

@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 
@@ -12,7 +13,7 @@ const HOST = '127.0.0.1';
  * flush the spans on SIGTERM.
  */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new TracedConsoleLogger() });
   app.enableShutdownHooks();
   // Above the 1 MB file limit, so an oversized file reaches validation and gets a clear 400.
   app.useBodyParser('json', { limit: '2mb' });

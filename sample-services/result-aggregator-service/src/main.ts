@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
 import { kafkaBrokersFromEnv } from '@huleedu/sample-kafka';
@@ -14,10 +15,10 @@ import { resultAggregatorMicroserviceOptions } from './kafka/kafka.config.js';
  */
 async function bootstrap(): Promise<void> {
   const brokers = kafkaBrokersFromEnv();
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    AppModule,
-    resultAggregatorMicroserviceOptions(brokers),
-  );
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
+    ...resultAggregatorMicroserviceOptions(brokers),
+    logger: new TracedConsoleLogger(),
+  });
   app.enableShutdownHooks();
   await app.listen();
   new Logger('ResultAggregatorService').log(`result-aggregator-service consuming from ${brokers.join(',')}`);

@@ -1,6 +1,7 @@
 import './instrumentation.js';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TracedConsoleLogger } from '@huleedu/nest-tracing-logging';
 import { Transport } from '@nestjs/microservices';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule } from './app.module.js';
@@ -18,6 +19,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(AppModule, {
     transport: Transport.KAFKA,
     options: kafkaServerOptions(SPELLCHECKER_CLIENT_ID, brokers),
+    logger: new TracedConsoleLogger(),
   });
   app.enableShutdownHooks();
   await app.listen();

@@ -6,7 +6,8 @@
  * orchestrator, CJ assessment and LLM provider services (the assessment side). Uploads an essay through the
  * gateway and publishes one `batch.registered` event, waits until the essay lifecycle's completion span and
  * the orchestrator's `batch.completed` span arrived, stops everything (SIGTERM: the services flush their spans
- * on the way out), prints both traces as cross-service trees, each with a summary line, and writes them as a
+ * on the way out), prints both traces as cross-service trees, each with a summary line and the services' log
+ * lines that carry its trace id (the samples log through `TracedConsoleLogger`), and writes them as a
  * self-contained HTML waterfall (tools/demo/out/traces.html, @huleedu/nest-tracing-viewer). Exits 1, with the
  * reason, if any step fails; never waits unbounded, and leaves no process behind.
  */
@@ -18,13 +19,14 @@ import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
 import { renderTraceViewerHtml } from '@huleedu/nest-tracing-viewer';
 import type { KafkaTestBroker } from '../../kafka-broker/kafka-test-broker.js';
-import { formatTrace, summarizeTrace } from './cross-service-tree.js';
+import { formatTrace, servicesOf, summarizeTrace } from './cross-service-tree.js';
 import { publishBatchRegistered, startDemoBroker } from './demo-kafka.js';
 import type { DemoBatch } from './demo-kafka.js';
 import { expectedTraces, missingFromTraces, pipelinesFinished, traceOf } from './expected-traces.js';
 import { describeResult, expectStatus, request } from './http-request.js';
 import { freePorts, spawnService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
+import { traceLogLines } from './trace-log-lines.js';
 
 /** A user of sample-services/api-gateway/src/auth/bearer-tokens.ts. */
 const BEARER_TOKEN = 'teacher-token';
@@ -142,6 +144,7 @@ try {
   await Promise.all(services.map((service) => service.stop(KILL_AFTER_MS)));
   await receiver.waitFor((spans) => missing(spans).length === 0, SPANS_TIMEOUT_MS).catch(() => undefined);
 
+  const traceIdsWithoutLogLines: string[] = [];
   for (const { label, anchor } of EXPECTED) {
     const trace = traceOf(receiver.spans, anchor);
     if (trace.length === 0) continue;
@@ -149,6 +152,10 @@ try {
     print(`${label}:`);
     print(formatTrace(trace));
     print(summarizeTrace(trace));
+    const logLines = traceLogLines(services, trace[0].traceId, servicesOf(trace));
+    print(`${logLines.length} log lines carry trace_id=${trace[0].traceId}:`);
+    for (const line of logLines) print(`  ${line}`);
+    if (logLines.length === 0) traceIdsWithoutLogLines.push(`${label} (trace ${trace[0].traceId})`);
   }
   mkdirSync(resolve(VIEWER_PAGE, '..'), { recursive: true });
   writeFileSync(VIEWER_PAGE, renderTraceViewerHtml(receiver.spans, { title: 'nest-tracing demo' }));
@@ -160,6 +167,9 @@ try {
       `${stillMissing.join('; ')} did not arrive within ${PIPELINE_TIMEOUT_MS} ms of the upload ` +
         `(${receiver.spans.length} spans arrived in all).`,
     );
+  }
+  if (traceIdsWithoutLogLines.length > 0) {
+    throw new Error(`no service log line carries the trace id of ${traceIdsWithoutLogLines.join('; ')}.`);
   }
   print();
   print(`Done in ${elapsed()}.`);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Param, Post, UseGuards } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { BearerTokenGuard } from '../auth/bearer-token.guard.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
@@ -12,14 +12,18 @@ import type { EssayView, UploadEssayRequest, UploadEssayResponse } from './essay
 @Controller('essays')
 @UseGuards(BearerTokenGuard)
 export class EssaysController {
+  private readonly logger = new Logger(EssaysController.name);
+
   constructor(private readonly essays: EssayGatewayService) {}
 
   @Post()
-  upload(
+  async upload(
     @CurrentUser() user: AuthenticatedUser,
     @Body() essay: Partial<UploadEssayRequest> | undefined,
   ): Promise<UploadEssayResponse> {
-    return this.essays.uploadEssay(user, essay);
+    const uploaded = await this.essays.uploadEssay(user, essay);
+    this.logger.log(`Essay ${uploaded.essayId} uploaded as file ${uploaded.fileId}`);
+    return uploaded;
   }
 
   @Get(':id')

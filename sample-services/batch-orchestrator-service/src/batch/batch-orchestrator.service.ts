@@ -54,6 +54,7 @@ export class BatchOrchestratorService {
           return this.publish(ASSESSMENT_REQUESTED_TOPIC, essay.essay_id, command);
         }),
       );
+      this.logger.log(`Batch ${batch.batch_id}: requested the assessment of ${batch.essays.length} essays`);
     });
   }
 
@@ -94,6 +95,7 @@ export class BatchOrchestratorService {
           .sort((a, b) => b.score - a.score || a.essay_id.localeCompare(b.essay_id));
         const data: BatchCompletedData = { batch_id: batchId, essay_count: completions.length, results };
         await this.publish(BATCH_COMPLETED_TOPIC, batchId, data);
+        this.logger.log(`Batch ${batchId} completed: ${completions.length} essays assessed`);
       },
       { links },
     );

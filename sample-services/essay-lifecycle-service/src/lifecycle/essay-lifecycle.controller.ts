@@ -20,17 +20,20 @@ export class EssayLifecycleController {
 
   @EventPattern(EssayTopics.UPLOADED)
   async onEssayUploaded(@Payload() event: EssayUploadedEvent): Promise<void> {
-    await this.skipRefused(EssayTopics.UPLOADED, () => this.lifecycle.essayUploaded(event.data));
+    await this.skipRefused(EssayTopics.UPLOADED, event.data.essay_id, () => this.lifecycle.essayUploaded(event.data));
   }
 
   @EventPattern(EssayTopics.SPELLCHECK_COMPLETED)
   async onSpellcheckCompleted(@Payload() event: SpellcheckCompletedEvent): Promise<void> {
-    await this.skipRefused(EssayTopics.SPELLCHECK_COMPLETED, () => this.lifecycle.spellcheckCompleted(event.data));
+    await this.skipRefused(EssayTopics.SPELLCHECK_COMPLETED, event.data.essay_id, () =>
+      this.lifecycle.spellcheckCompleted(event.data),
+    );
   }
 
-  private async skipRefused(topic: string, handle: () => unknown): Promise<void> {
+  private async skipRefused(topic: string, essayId: string, handle: () => unknown): Promise<void> {
     try {
       await handle();
+      this.logger.log(`Handled ${topic} for essay ${essayId}`);
     } catch (error) {
       if (!(error instanceof InvalidTransitionError)) throw error;
       this.logger.warn(`Ignored ${topic}: ${error.message}`);

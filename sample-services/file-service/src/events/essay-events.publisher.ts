@@ -46,6 +46,7 @@ export class EssayEventsPublisher implements OnApplicationBootstrap, OnApplicati
         topic: ESSAY_UPLOADED_TOPIC,
         messages: [{ key: data.essay_id, value: JSON.stringify(envelope) }],
       });
+      this.logger.log(`Published ${ESSAY_UPLOADED_TOPIC} for essay ${data.essay_id}`);
       return true;
     } catch (error) {
       this.logger.error(`Could not publish ${ESSAY_UPLOADED_TOPIC} for essay ${data.essay_id}: ${describe(error)}`);

@@ -1,4 +1,4 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ClientProxy, KafkaContext } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
@@ -20,6 +20,8 @@ export const SPELLCHECK_EVENTS_CLIENT = Symbol('SPELLCHECK_EVENTS_CLIENT');
  */
 @Controller()
 export class SpellcheckRequestController {
+  private readonly logger = new Logger(SpellcheckRequestController.name);
+
   constructor(
     private readonly spellcheck: SpellcheckService,
     @Inject(SPELLCHECK_EVENTS_CLIENT) private readonly events: ClientProxy,
@@ -53,6 +55,7 @@ export class SpellcheckRequestController {
     await lastValueFrom(this.events.emit(SPELLCHECK_COMPLETED_TOPIC, { key: essayId, value: envelope }), {
       defaultValue: undefined,
     });
+    this.logger.log(`Essay ${essayId} spellchecked: ${result.status}`);
     return result;
   }
 }

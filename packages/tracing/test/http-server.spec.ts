@@ -179,6 +179,24 @@ describe('HTTP tracing options', () => {
     }
   });
 
+  it('makes no SERVER span under a sampled-out caller: the request continues the caller context', async () => {
+    const http = await startHttpApp('express', { traceResponseHeader: 'traceparent' });
+    try {
+      const caller = `00-${TRACE_ID}-${PARENT_ID}-00`;
+      const response = await fetch(`${http.url}/api/v1/essays/3`, {
+        headers: { traceparent: caller, 'x-correlation-id': 'corr-sampled-out' },
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ id: '3' });
+      expect(response.headers.get('x-correlation-id')).toBe('corr-sampled-out');
+      // the context the handler ran in is the caller's: no span of ours between them
+      expect(response.headers.get('traceparent')).toBe(caller);
+      expect(http.spans.all()).toEqual([]);
+    } finally {
+      await http.app.close();
+    }
+  });
+
   it('samples per route through the span-name rules, decided when the span starts', async () => {
     const http = await startHttpApp('fastify', {}, { rules: { 'GET /api/v1/essays/:id': 0 } });
     try {

@@ -9,6 +9,7 @@ import { AttributeNames } from '../attribute-names.js';
 import { isValidCorrelationId } from '../propagation/correlation-context.js';
 import { incomingHeadersGetter } from '../propagation/record-carrier.getter.js';
 import { currentTracer, runtime } from '../runtime/tracing-runtime.js';
+import { makesNoSpanUnder } from '../wrapping/start-operation-span.js';
 import { HTTP_TRACING_OPTIONS } from './http-tracing.tokens.js';
 import { httpSpanName, serverMethod, serverRequestAttributes } from './http-attributes.js';
 import { serverRequestContext } from './server-request-context.js';
@@ -97,6 +98,15 @@ export class ServerSpanMiddleware implements NestMiddleware {
     const current = context.active();
     const adopted = instrumentationServerSpan(current);
     const parent = adopted ? current : propagation.extract(ROOT_CONTEXT, headers, incomingHeadersGetter);
+    // a sampled-out caller under parent-based sampling: a SERVER span would record nothing, so none is
+    // made, nor its name and attributes (as @Traced does); the request continues the caller's context,
+    // which stays sampled out downstream. With metrics on, the request is timed on the normal path.
+    if (!adopted && !runtime.metrics && makesNoSpanUnder(parent)) {
+      const caller = trace.getSpan(parent)!;
+      if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, caller);
+      context.with(serverRequestContext(parent, caller, correlationId), next);
+      return;
+    }
     const attributes = serverRequestAttributes(
       request,
       method,

@@ -1,4 +1,4 @@
-// npm run check:install — installs the packed tarballs of the four packages into a scratch app beside
+// npm run check:install — installs the packed tarballs of the eight packages into a scratch app beside
 // OpenTelemetry's sdk-node and auto-instrumentations-node, and checks the install and the traces.
 // Needs the packages built (`npm run build`) and the npm registry (or a warm npm cache). See README.md.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +15,10 @@ const WORKSPACES = [
   'packages/tracing-testing',
   'packages/tracing-kafka',
   'packages/tracing-typeorm',
+  'packages/tracing-resilience',
+  'packages/tracing-logging',
+  'packages/tracing-cli',
+  'packages/tracing-viewer',
 ];
 /** The application's OpenTelemetry stack, at exact versions. */
 const STACK = [

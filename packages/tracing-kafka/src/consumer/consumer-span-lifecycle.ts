@@ -55,22 +55,23 @@ function succeed(span: Span): void {
 /** How a span of this package records a failure: the consumer's `markFailure` unless told otherwise. */
 export type FailureMarker = (span: Span, error: unknown) => void;
 
+function endWithFailure(span: Span, error: unknown, mark: FailureMarker): void {
+  mark(span, error);
+  span.end();
+  processDuration.endWithError(span, error, SpanKind.CONSUMER);
+}
+
 /**
  * Run `fn` with `span` active (on `parent`) and end the span exactly once when the result settles:
  * a value now, a Promise when it settles, an Observable when it completes, fails or is
  * unsubscribed (`operation.result=cancelled`). The caller gets the same value or error.
  */
 export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: FailureMarker = markFailure): T {
-  const fail = (failed: Span, error: unknown): void => {
-    mark(failed, error);
-    failed.end();
-    processDuration.endWithError(failed, error, SpanKind.CONSUMER);
-  };
   let result: T;
   try {
     result = context.with(trace.setSpan(parent, span), fn);
   } catch (error) {
-    fail(span, error);
+    endWithFailure(span, error, mark);
     throw error;
   }
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
@@ -84,7 +85,7 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: 
         return value;
       },
       (error: unknown) => {
-        fail(span, error);
+        endWithFailure(span, error, mark);
         throw error;
       },
     ) as T;
@@ -99,7 +100,7 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: 
         },
         error: (error: unknown) => {
           settled = true;
-          fail(span, error);
+          endWithFailure(span, error, mark);
         },
       }),
       finalize(() => {

@@ -30,6 +30,8 @@ export function mergeTraceHeaders<H extends Record<string, unknown>>(
   headers: H | undefined,
   fields: Record<string, string>,
 ): H & Record<string, string> {
+  // no caller headers (the usual case): nothing to compare
+  if (headers === undefined || headers === null) return { ...fields } as H & Record<string, string>;
   const result: Record<string, unknown> = { ...headers };
   // the caller's names, lower-cased, only when there are both caller headers and fields to compare
   let taken: Set<string> | undefined;

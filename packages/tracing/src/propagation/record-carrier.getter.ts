@@ -7,6 +7,8 @@ const decoder = new TextDecoder();
 
 function valueAsString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
+  // a Buffer (what kafkajs hands over) decodes faster through its own toString than TextDecoder
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (value instanceof Uint8Array) return decoder.decode(value);
   return undefined;
 }

@@ -43,7 +43,7 @@ export { recordCarrierSetter } from './propagation/record-carrier.setter.js';
 export { getCorrelationId, isValidCorrelationId, setCorrelationId } from './propagation/correlation-context.js';
 export { copyFunctionIdentity } from './wrapping/copy-function-identity.js';
 export { recordSpanFailure } from './wrapping/end-span.js';
-export { classifyErrorType } from './runtime/error-type.js';
+export { classifyErrorType, errorTypeOf } from './runtime/error-type.js';
 export { DURATION_BUCKETS_SECONDS, DurationHistogram } from './metrics/duration-histogram.js';
 export { reportTelemetryFault } from './utils/report-telemetry-fault.js';
 export { OWN_SPAN_WRAPPER } from './tracing.constants.js';

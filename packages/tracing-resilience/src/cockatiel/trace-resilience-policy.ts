@@ -1,8 +1,7 @@
 import { ATTR_ERROR_TYPE } from '../semconv.js';
-import { reportTelemetryFault, traceOperation } from '@huleedu/nest-tracing';
+import { errorTypeOf, reportTelemetryFault, traceOperation } from '@huleedu/nest-tracing';
 import { ResilienceAttributes, ResilienceErrorType, ResilienceEvents, ResilienceOutcome } from '../attribute-names.js';
 import type { CircuitStateName } from '../attribute-names.js';
-import { errorTypeOf } from '../call/error-type-of.js';
 import { reportStateChange } from '../call/report-state-change.js';
 import { RESILIENCE_OPERATION_TYPE, currentCall, runResilienceCall } from '../call/resilience-call.js';
 import type { CallState, ClassifiedFailure, ResilienceCallSpec } from '../call/resilience-call.js';

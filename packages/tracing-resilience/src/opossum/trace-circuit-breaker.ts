@@ -1,7 +1,6 @@
-import { reportTelemetryFault } from '@huleedu/nest-tracing';
+import { errorTypeOf, reportTelemetryFault } from '@huleedu/nest-tracing';
 import { ResilienceErrorType, ResilienceOutcome } from '../attribute-names.js';
 import type { CircuitStateName } from '../attribute-names.js';
-import { errorTypeOf } from '../call/error-type-of.js';
 import { reportStateChange } from '../call/report-state-change.js';
 import { currentCall, runResilienceCall } from '../call/resilience-call.js';
 import type { CallState, ClassifiedFailure, ResilienceCallSpec } from '../call/resilience-call.js';

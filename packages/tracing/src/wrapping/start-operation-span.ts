@@ -21,7 +21,8 @@ export function isSampledOutParent(ctx: Context): boolean {
 
 /** Whether a traced call should skip span creation entirely (disabled, or parent sampled out). */
 export function shouldSkipSpan(spec: SpanSpec, parent: Context): boolean {
-  return !runtime.enabled || (!spec.root && runtime.parentBasedSampling && isSampledOutParent(parent));
+  // a new root is sampled on its own, whatever its parent
+  return spec.root ? !runtime.enabled : makesNoSpanUnder(parent);
 }
 
 /**

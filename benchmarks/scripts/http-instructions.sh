@@ -20,6 +20,12 @@ AUTOCANNON=node_modules/.bin/autocannon
 
 count() { # setup port -> prints "setup instructions-per-request"
   local setup=$1 port=$2 file="$OUT/$1.out"
+  # the setup's request headers (a sampled-out traceparent), sent with every request, warm-up included
+  local headers=()
+  while IFS= read -r header; do [ -n "$header" ] && headers+=(-H "$header"); done < <(
+    node --input-type=module -e "const { findSetup } = await import('./benchmarks/dist/macro/setups.js');
+      for (const [k, v] of Object.entries(findSetup('$setup').requestHeaders ?? {})) console.log(k + '=' + v);"
+  )
   valgrind --tool=callgrind --callgrind-out-file="$file" --dump-instr=no --collect-atstart=yes \
     node --single-threaded benchmarks/dist/macro/http-server.js --setup="$setup" --port="$port" --work-iterations="$WORK_ITERATIONS" \
     >"$OUT/$setup.log" 2>&1 &
@@ -28,9 +34,9 @@ count() { # setup port -> prints "setup instructions-per-request"
     curl -sf "http://127.0.0.1:$port/hello" >/dev/null 2>&1 && break
     sleep 1
   done
-  "$AUTOCANNON" -a "$WARMUP" -c 4 -t 60 "http://127.0.0.1:$port/$ROUTE" >/dev/null 2>&1
+  "$AUTOCANNON" -a "$WARMUP" -c 4 -t 60 "${headers[@]}" "http://127.0.0.1:$port/$ROUTE" >/dev/null 2>&1
   callgrind_control -z "$pid" >/dev/null 2>&1
-  "$AUTOCANNON" -a "$MEASURED" -c 4 -t 60 "http://127.0.0.1:$port/$ROUTE" >/dev/null 2>&1
+  "$AUTOCANNON" -a "$MEASURED" -c 4 -t 60 "${headers[@]}" "http://127.0.0.1:$port/$ROUTE" >/dev/null 2>&1
   callgrind_control -d "$pid" >/dev/null 2>&1
   sleep 1
   kill "$pid" 2>/dev/null || true
@@ -42,7 +48,7 @@ count() { # setup port -> prints "setup instructions-per-request"
   echo "$setup $((total / MEASURED))"
 }
 
-port=3805
+port=${PORT_BASE:-3805}
 results=()
 for ((i = 0; i < ${#SETUPS[@]}; i += 2)); do
   pids=()

@@ -138,5 +138,69 @@ export async function createBenchApp(
   if (setup.module === 'bare-span' || setup.module === 'bare-span-attributes') {
     await bareSpanPerRequest(app, exporter, setup.module === 'bare-span-attributes');
   }
+  if (setup.module === 'hand-written-server-span' || setup.module === 'hand-written-server-span-1pct') {
+    await handWrittenServerSpan(app, exporter, setup.module === 'hand-written-server-span-1pct' ? 0.01 : 1);
+  }
   return app;
+}
+
+/**
+ * Diagnostic: the floor of what nest-tracing's SERVER span does, written by hand as a user would with
+ * the API and SDK alone: W3C trace context and baggage propagators, a parent-based sampler (with a
+ * ratio root sampler below 1), the caller's context extracted from the headers, a correlation id read
+ * or made and echoed, the span started with the semantic-convention attributes under that parent and
+ * kept active for the pipeline, the status code set and the span ended when the response closes.
+ * Under a sampled-out parent (or a root the ratio drops) the SDK hands back a non-recording span: the
+ * hand-written sampled-out floor, next to nest-tracing's, which skips the span altogether.
+ */
+async function handWrittenServerSpan(app: INestApplication, exporter: SpanExporter, ratio: number): Promise<void> {
+  const { ROOT_CONTEXT, SpanKind, context, propagation, trace } = await import('@opentelemetry/api');
+  const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = await import('@opentelemetry/core');
+  const { TracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, AlwaysOnSampler } =
+    await import('@opentelemetry/sdk-trace');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  const root = ratio < 1 ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
+  const provider = new TracerProvider({
+    sampler: new ParentBasedSampler({ root }),
+    spanProcessors: [new BatchSpanProcessor({ exporter })],
+  });
+  trace.setGlobalTracerProvider(provider);
+  const tracer = provider.getTracer('hand-written');
+  const { randomUUID } = await import('node:crypto');
+  type Request = import('node:http').IncomingMessage & { originalUrl: string };
+  type Response = import('node:http').ServerResponse;
+  app.use((request: Request, response: Response, next: () => void) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const incoming = request.headers['x-correlation-id'];
+    const correlationId = typeof incoming === 'string' && incoming.length > 0 ? incoming : randomUUID();
+    response.setHeader('x-correlation-id', correlationId);
+    const span = tracer.startSpan(
+      `${request.method} /hello`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.originalUrl,
+          'url.scheme': 'http',
+          'http.route': '/hello',
+          'server.address': '127.0.0.1',
+          'server.port': 3710,
+          'client.address': request.socket.remoteAddress,
+          'user_agent.original': request.headers['user-agent'],
+          'network.protocol.version': request.httpVersion,
+          correlation_id: correlationId,
+        },
+      },
+      parent,
+    );
+    response.once('close', () => {
+      span.setAttribute('http.response.status_code', response.statusCode);
+      span.end();
+    });
+    context.with(trace.setSpan(parent, span), next);
+  });
 }

@@ -31,7 +31,9 @@ export interface Setup {
     | 'nestjs-otel-readme'
     | 'context-manager'
     | 'bare-span'
-    | 'bare-span-attributes';
+    | 'bare-span-attributes'
+    | 'hand-written-server-span'
+    | 'hand-written-server-span-1pct';
   /** Headers the load client sends with every request to this setup's server (warm-up included). */
   requestHeaders?: Record<string, string>;
   /** Environment variables of this setup's server process, on top of the harness's own. */
@@ -137,6 +139,26 @@ export const DIAGNOSTIC_SETUPS: Setup[] = [
       'bare-span plus what the issue asks a SERVER span to carry: the semantic-convention request attributes and a correlation id at start, the status code at the end',
     preload: [],
     module: 'bare-span-attributes',
+  },
+  {
+    name: 'hand-written',
+    description:
+      "nest-tracing's SERVER span written by hand with the API and SDK: W3C propagators, parent-based sampler, the caller's context extracted, a correlation id, the semantic-convention attributes, the span active for the pipeline and ended on close",
+    preload: [],
+    module: 'hand-written-server-span',
+  },
+  {
+    name: 'hand-written-1pct',
+    description: 'hand-written with a parent-based sampler whose root keeps 1 % (TraceIdRatioBasedSampler(0.01))',
+    preload: [],
+    module: 'hand-written-server-span-1pct',
+  },
+  {
+    name: 'hand-written-sampled-out-parent',
+    description: `hand-written; every request carries traceparent ${SAMPLED_OUT_TRACEPARENT} (flags 00): the SDK hands back a non-recording span`,
+    preload: [],
+    module: 'hand-written-server-span',
+    requestHeaders: { traceparent: SAMPLED_OUT_TRACEPARENT },
   },
 ];
 

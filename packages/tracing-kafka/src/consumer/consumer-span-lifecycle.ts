@@ -74,6 +74,32 @@ export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: 
     endWithFailure(span, error, mark);
     throw error;
   }
+  return settleOwnSpan(span, result, mark);
+}
+
+/**
+ * `runInOwnSpan` with the context `fn` runs in given (one that has `span` active, perhaps with more
+ * set on it, such as suppressed instrumentation), and `fn` called with `argument`.
+ */
+export function runOwnSpanIn<T, A>(
+  span: Span,
+  active: Context,
+  fn: (argument: A) => T,
+  argument: A,
+  mark: FailureMarker = markFailure,
+): T {
+  let result: T;
+  try {
+    result = context.with(active, fn, undefined, argument);
+  } catch (error) {
+    endWithFailure(span, error, mark);
+    throw error;
+  }
+  return settleOwnSpan(span, result, mark);
+}
+
+/** End `span` once `result` settles (now, or when its Promise or Observable does); `result`, or what stands for it. */
+function settleOwnSpan<T>(span: Span, result: T, mark: FailureMarker): T {
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     succeed(span);
     return result;

@@ -62,9 +62,9 @@ export function isEachBatchPayload(value: unknown): value is EachBatchPayloadLik
 function asText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   // a Buffer (what kafkajs hands out) decodes itself; any other byte array gets a Buffer view first
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (value instanceof Uint8Array)
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  // no arguments: UTF-8 without the encoding lookup
+  if (Buffer.isBuffer(value)) return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString();
   return undefined;
 }
 

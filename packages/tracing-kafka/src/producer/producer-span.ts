@@ -1,8 +1,8 @@
-import { SpanKind, context } from '@opentelemetry/api';
-import type { Attributes, Span } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { getCorrelationId, makesNoSpanUnder, recordSpanFailure, traceOperation } from '@huleedu/nest-tracing';
-import { kafkaTracer, recordOwnSpanAttributes, runInOwnSpan } from '../consumer/consumer-span-lifecycle.js';
+import { kafkaTracer, recordOwnSpanAttributes, runOwnSpanIn } from '../consumer/consumer-span-lifecycle.js';
 import { MessagingAttributes } from '../messaging-attributes.js';
 import { clientOperationDuration, measureSend } from '../messaging-metrics.js';
 import type { MessagingSystem } from '../messaging-attributes.js';
@@ -64,14 +64,19 @@ const markProducerFailure = (span: Span, error: unknown): void =>
  * `runProduceSpan` for the kafkajs producer's `send` and `sendBatch`, the hottest publish path: the
  * same PRODUCER span (name, attributes, `operation.type=send`, correlation id, result), made
  * directly with this package's tracer instead of through a span spec per call. `attributes` runs
- * only when the span records; under a sampled-out parent or with tracing off, `publish` runs in the
- * caller's context (its headers then carry that context) and no span is started.
+ * only when the span records. `publish` runs with the span active and instrumentation suppressed
+ * (as `sendWithoutInstrumentation`, in one context switch), and gets the span's own context, to
+ * write the message headers from. Under a sampled-out parent or with tracing off, no span is
+ * started: `publish` gets the caller's context (its headers then carry that context).
  */
-export function runProducerSend<T>(name: string, attributes: () => Attributes, publish: () => T): T {
+export function runProducerSend<T>(name: string, attributes: () => Attributes, publish: (headers: Context) => T): T {
   // with metrics on, every send is timed (`messaging.client.operation.duration`), sampled or not
   const timed = clientOperationDuration.enabled;
   const parent = context.active();
-  if (makesNoSpanUnder(parent)) return timed ? measureSend(attributes(), publish) : publish();
+  if (makesNoSpanUnder(parent)) {
+    const send = timed ? (ctx: Context) => measureSend(attributes(), () => publish(ctx)) : publish;
+    return context.with(suppressTracing(parent), send, undefined, parent);
+  }
   const span = kafkaTracer().startSpan(name, { kind: SpanKind.PRODUCER }, parent);
   const recording = span.isRecording();
   const written = recording || timed ? attributes() : undefined;
@@ -79,8 +84,9 @@ export function runProducerSend<T>(name: string, attributes: () => Attributes, p
     span.setAttributes(written!);
     recordOwnSpanAttributes(span, 'send', getCorrelationId(parent));
   }
-  const run = timed ? () => measureSend(written!, publish) : publish;
-  return runInOwnSpan(span, parent, run, markProducerFailure);
+  const active = trace.setSpan(parent, span);
+  const send = timed ? (ctx: Context) => measureSend(written!, () => publish(ctx)) : publish;
+  return runOwnSpanIn(span, suppressTracing(active), send, active, markProducerFailure);
 }
 
 /**

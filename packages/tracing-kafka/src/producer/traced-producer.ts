@@ -4,7 +4,7 @@ import { resolveKafkaOptions } from '../kafka-tracing.options.js';
 import type { KafkaTracingOptions } from '../kafka-tracing.options.js';
 import { mergeTraceHeaders, traceHeaderFields } from './inject-headers.js';
 import type { KafkaHeaders } from './inject-headers.js';
-import { produceAttributes, produceSpanName, runProducerSend, sendWithoutInstrumentation } from './producer-span.js';
+import { produceAttributes, produceSpanName, runProducerSend } from './producer-span.js';
 
 /** The parts of a kafkajs `Message` this uses. */
 interface MessageLike {
@@ -58,10 +58,9 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
       // legacy names in, the semconv mode's names out
       return produceAttributes('kafka', record.topic, record.messages.length, extra);
     };
-    return runProducerSend(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, () => {
-      const traced = tracedRecord(record, traceHeaderFields());
-      return sendWithoutInstrumentation(() => producer.send(traced));
-    });
+    return runProducerSend(produceSpanName(current.spanNames, 'kafka', record.topic), attributes, (headers) =>
+      producer.send(tracedRecord(record, traceHeaderFields(headers))),
+    );
   };
   const sendBatch = (batch: { topicMessages?: ProducerRecordLike[] }): Promise<unknown> => {
     const current = resolve();
@@ -76,15 +75,15 @@ export function traceKafkaProducer<P extends ProducerLike>(producer: P, options?
       if (current.clientId !== undefined) extra[MessagingAttributes.CLIENT_ID] = current.clientId;
       return produceAttributes('kafka', destination, count, extra);
     };
-    return runProducerSend(produceSpanName(current.spanNames, 'kafka', destination), attributes, () => {
-      const fields = traceHeaderFields();
+    return runProducerSend(produceSpanName(current.spanNames, 'kafka', destination), attributes, (headers) => {
+      const fields = traceHeaderFields(headers);
       const tracedBatch = {
         ...batch,
         topicMessages: topicMessages.map((record) =>
           current.disabledTopics.has(record.topic) ? record : tracedRecord(record, fields),
         ),
       };
-      return sendWithoutInstrumentation(() => producer.sendBatch(tracedBatch));
+      return producer.sendBatch(tracedBatch);
     });
   };
   return new Proxy(producer, {

@@ -7,17 +7,21 @@ const decoder = new TextDecoder();
 
 function valueAsString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  // a Buffer (what kafkajs hands over) decodes faster through its own toString than TextDecoder
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  // a Buffer (what kafkajs hands over) decodes faster through its own toString than TextDecoder, and
+  // fastest without arguments (UTF-8, no encoding lookup)
+  if (Buffer.isBuffer(value)) return value.toString();
   if (value instanceof Uint8Array) return decoder.decode(value);
   return undefined;
 }
 
 function findKey(carrier: CarrierRecord, key: string): unknown {
-  if (key in carrier) return carrier[key];
+  const exact = carrier[key];
+  if (exact !== undefined || key in carrier) return exact;
+  // a field absent under its own name (tracestate, most of the time): only names of the same length
+  // can match case-insensitively, so most are never lower-cased
   const wanted = key.toLowerCase();
   for (const candidate of Object.keys(carrier)) {
-    if (candidate.toLowerCase() === wanted) return carrier[candidate];
+    if (candidate.length === wanted.length && candidate.toLowerCase() === wanted) return carrier[candidate];
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@ope
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import { setCorrelationId, startTracing } from '@huleedu/nest-tracing';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 type ExportCallback = Parameters<SpanExporter['export']>[1];
 
@@ -110,6 +111,15 @@ export async function startFloorSdk(): Promise<FloorSdk> {
     requestContext,
   };
 }
+
+/**
+ * OpenTelemetry's own W3C trace-context and baggage propagators, which hand-written code extracts
+ * with (an application that registered them itself). The global propagator is nest-tracing's, from
+ * `startTracing`: the same two, its baggage one parsing a received header only when it is read.
+ */
+export const stockPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
 
 /** The correlation id a hand-written span reads from a context: OpenTelemetry baggage. */
 export function baggageCorrelationId(ctx: Context): string | undefined {

@@ -1,8 +1,16 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  defaultTextMapGetter,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { startWithAttributes } from './floor-sdk.js';
+import { startWithAttributes, stockPropagator } from './floor-sdk.js';
 
 type Request = IncomingMessage & { originalUrl?: string; route?: { path?: unknown } };
 
@@ -54,7 +62,7 @@ export function handWrittenServerSpans() {
     const mark = url.indexOf('?');
     const path = mark < 0 ? url : url.slice(0, mark);
     const method = request.method ?? 'GET';
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const parent = stockPropagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
     const attributes = requestAttributes(request, method, path);
     attributes.correlation_id = correlationId;
     attributes['operation.type'] = 'server';

@@ -3,7 +3,13 @@ import type { Attributes, Context, TextMapGetter } from '@opentelemetry/api';
 import { configureKafkaTracing, traceKafkaHandler } from '@huleedu/nest-tracing-kafka';
 import type { EachMessagePayload, IHeaders } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { baggageCorrelationId, endWithFailure, endWithSuccess, startWithAttributes } from './floor-sdk.js';
+import {
+  baggageCorrelationId,
+  endWithFailure,
+  endWithSuccess,
+  startWithAttributes,
+  stockPropagator,
+} from './floor-sdk.js';
 import { seeContext } from './floor-transport.js';
 import type { ContextSeen, FloorTransport } from './floor-transport.js';
 
@@ -55,7 +61,7 @@ const kafkaHeadersGetter: TextMapGetter<IHeaders> = { keys: (carrier) => Object.
 
 /** The producer's context from the headers, with the header's correlation id in baggage if it is not already. */
 function extractProducerContext(headers: IHeaders): { parent: Context; correlationId: string | undefined } {
-  let parent = propagation.extract(ROOT_CONTEXT, headers, kafkaHeadersGetter);
+  let parent = stockPropagator.extract(ROOT_CONTEXT, headers, kafkaHeadersGetter);
   const correlationId = headerText(headers, 'correlation_id');
   if (correlationId !== undefined && baggageCorrelationId(parent) !== correlationId) {
     const baggage = propagation.getBaggage(parent) ?? propagation.createBaggage();

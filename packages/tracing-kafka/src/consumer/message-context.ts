@@ -87,15 +87,11 @@ function readMessageOrigin(message: ConsumedMessage, envelopeMetadata: boolean):
   // the headers' correlation id is read above, so they go straight to the propagators
   let context = headerParent ? extractFromHeaders(headers) : metadata ? extractTraceContext(metadata) : ROOT_CONTEXT;
   const correlationId = headerCorrelation ?? correlationIn(metadata) ?? correlationIn(envelope);
-  let contextCorrelationId = getCorrelationId(context);
-  // set unless the baggage that came with the message already carries it (an invalid id changes nothing)
-  if (correlationId !== undefined && contextCorrelationId !== correlationId) {
-    const withId = setCorrelationId(context, correlationId);
-    if (withId !== context) {
-      context = withId;
-      contextCorrelationId = correlationId;
-    }
-  }
+  // the message's own id wins over the baggage's; set without reading the baggage that came with the
+  // message, which is parsed only if something reads it (an invalid id changes nothing)
+  const withId = correlationId !== undefined ? setCorrelationId(context, correlationId) : context;
+  const contextCorrelationId = withId !== context ? correlationId : getCorrelationId(context);
+  context = withId;
   const spanContext = trace.getSpanContext(context);
   return {
     context,

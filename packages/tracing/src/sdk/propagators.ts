@@ -1,5 +1,6 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { LazyW3CBaggagePropagator } from '../propagation/lazy-baggage.propagator.js';
 import { TracingConfigError } from '../tracing.errors.js';
 import type { PropagatorName } from '../tracing.options.js';
 
@@ -22,7 +23,8 @@ async function loadB3(): Promise<typeof import('@opentelemetry/propagator-b3')> 
 
 const BUILDERS: Record<BuiltPropagatorName, () => TextMapPropagator | Promise<TextMapPropagator>> = {
   tracecontext: () => new W3CTraceContextPropagator(),
-  baggage: () => new W3CBaggagePropagator(),
+  // OpenTelemetry's, parsing a received header only when the baggage is first read
+  baggage: () => new LazyW3CBaggagePropagator(),
   b3: async () => new (await loadB3()).B3Propagator(),
   b3multi: async () => {
     const { B3InjectEncoding, B3Propagator } = await loadB3();

@@ -29,7 +29,11 @@ const KAFKAJS_INSTRUMENTATION = '@opentelemetry/instrumentation-kafkajs';
 const hookSpans = new WeakMap<object, Span>();
 const hookContexts = new WeakMap<Span, object>();
 
+/** Whether the server hook ever made a span: until it has, no message context is looked up. */
+let hookInstalled = false;
+
 export function registerHookSpan(messageContext: object, span: Span): void {
+  hookInstalled = true;
   hookSpans.set(messageContext, span);
   hookContexts.set(span, messageContext);
 }
@@ -142,7 +146,7 @@ export function messageAttributes(message: ConsumedMessage, options: ResolvedKaf
  * (`traceMicroservice`), or `@opentelemetry/instrumentation-kafkajs`. Enriched, not duplicated.
  */
 function adoptableSpan(messageContext: object | undefined): Span | undefined {
-  const own = messageContext ? hookSpans.get(messageContext) : undefined;
+  const own = hookInstalled && messageContext ? hookSpans.get(messageContext) : undefined;
   if (own?.isRecording()) return own;
   const active: (Span & { kind?: SpanKind; instrumentationScope?: { name?: string } }) | undefined =
     trace.getActiveSpan();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
-import type { Context, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -107,19 +107,22 @@ export class ServerSpanMiddleware implements NestMiddleware {
       context.with(serverRequestContext(parent, caller, correlationId), next);
       return;
     }
-    const attributes = serverRequestAttributes(
-      request,
-      method,
-      path,
-      mark < 0 ? undefined : url.slice(mark + 1),
-      route,
-      options.captureRequestHeaders,
-    );
-    attributes[AttributeNames.CORRELATION_ID] = correlationId;
-    attributes[AttributeNames.OPERATION_TYPE] = 'server';
+    const requestAttributes = (): Attributes => {
+      const attributes = serverRequestAttributes(
+        request,
+        method,
+        path,
+        mark < 0 ? undefined : url.slice(mark + 1),
+        route,
+        options.captureRequestHeaders,
+      );
+      attributes[AttributeNames.CORRELATION_ID] = correlationId;
+      attributes[AttributeNames.OPERATION_TYPE] = 'server';
+      return attributes;
+    };
     let state: ServerSpanState;
     if (adopted) {
-      adopted.setAttributes(attributes);
+      adopted.setAttributes(requestAttributes());
       const rpc = getRPCMetadata(parent);
       if (route !== undefined && rpc?.type === RPCType.HTTP) rpc.route = route;
       state = { span: adopted, owned: false, method, route: undefined, completed: false };
@@ -127,20 +130,30 @@ export class ServerSpanMiddleware implements NestMiddleware {
       // completed just before instrumentation-http ends the span on 'finish'
       response.once('prefinish', () => completeServerSpan(state, source, response, options.userId));
     } else {
+      // the request's attributes at start when the sampler may read them (an application's provider);
+      // under nest-tracing's own samplers (trace id, parent and name only) they are built once the
+      // span is known to record, so a request that head sampling drops never builds them
+      const atStart = runtime.samplerReadsAttributes || runtime.metrics;
+      let attributes = atStart ? requestAttributes() : undefined;
       const span = currentTracer().startSpan(
         httpSpanName(method, route),
         { kind: SpanKind.SERVER, attributes },
         parent,
       );
       state = { span, owned: true, method, route, completed: false };
+      const recording = span.isRecording();
+      if (!atStart && recording) span.setAttributes((attributes = requestAttributes()));
       // metrics on: timed here, unless instrumentation-http handles the request (its metric has it)
       const startedAt = runtime.metrics && getRPCMetadata(current)?.type !== RPCType.HTTP ? performance.now() : -1;
-      // one listener per request: the span is completed and ended when the response closes
-      response.once('close', () => {
-        completeServerSpan(state, source, response, options.userId);
-        endServerSpan(state, response, options.captureResponseHeaders);
-        if (startedAt >= 0) recordServerRequestDuration(state, attributes, response, startedAt);
-      });
+      // one listener per request: the span is completed and ended when the response closes (a span
+      // that records nothing and a request that is not timed need no listener)
+      if (recording || startedAt >= 0) {
+        response.once('close', () => {
+          completeServerSpan(state, source, response, options.userId);
+          endServerSpan(state, response, options.captureResponseHeaders);
+          if (startedAt >= 0) recordServerRequestDuration(state, attributes!, response, startedAt);
+        });
+      }
     }
     if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, state.span);
     context.with(serverRequestContext(parent, state.span, correlationId), next);

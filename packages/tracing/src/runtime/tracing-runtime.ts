@@ -19,6 +19,12 @@ export interface TracingRuntime {
   spanNamePrefix: string | undefined;
   /** Children of a sampled-out parent are sampled out too, so no span needs to be made. */
   parentBasedSampling: boolean;
+  /**
+   * The sampler may look at start attributes: an application's provider (whose sampler is not
+   * known). False for the provider nest-tracing started, whose samplers read only the trace id, the
+   * parent and the span name, so attributes can wait until a span is known to record.
+   */
+  samplerReadsAttributes: boolean;
   errorClassifier: ErrorClassifier;
   attributeValueLengthLimit: number;
   /**
@@ -40,6 +46,7 @@ function createDefaultRuntime(): TracingRuntime {
     tracer: undefined,
     spanNamePrefix: undefined,
     parentBasedSampling: true,
+    samplerReadsAttributes: true,
     errorClassifier: defaultErrorClassifier,
     attributeValueLengthLimit: 2048,
     metrics: false,

@@ -182,6 +182,7 @@ async function acquire(options: TracingModuleOptions, adoptable: boolean): Promi
     meterProvider: state.meters?.provider,
     tracer: state.provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
     parentBasedSampling: state.parentBasedSampling,
+    samplerReadsAttributes: !state.owned,
     ...(configureNaming
       ? {
           spanNamePrefix: resolved.spanNamePrefix,

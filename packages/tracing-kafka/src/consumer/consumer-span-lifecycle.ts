@@ -100,6 +100,9 @@ export function runOwnSpanIn<T, A>(
 
 /** End `span` once `result` settles (now, or when its Promise or Observable does); `result`, or what stands for it. */
 function settleOwnSpan<T>(span: Span, result: T, mark: FailureMarker): T {
+  // a span that records nothing (head sampling dropped a new trace), with no duration to record:
+  // ending it is a no-op, so the result is not followed (no `then`, no microtask)
+  if (!processDuration.enabled && !span.isRecording()) return result;
   if (result === null || (typeof result !== 'object' && typeof result !== 'function')) {
     succeed(span);
     return result;

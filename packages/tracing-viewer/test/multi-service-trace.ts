@@ -4,6 +4,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
+import type { ReceivedSpan } from '@huleedu/nest-tracing-testing';
 
 /** A fixed start, so that the page (and its screenshot) is the same on every run. */
 export const TRACE_START_MS = Date.UTC(2026, 11, 3, 10, 0, 0);
@@ -94,6 +96,18 @@ export async function makeMultiServiceTraces(exporterFor: (service: string) => S
 /** The traces exported over OTLP/HTTP (protobuf) to `endpoint`, as a service would. */
 export function exportMultiServiceTraces(endpoint: string): Promise<void> {
   return makeMultiServiceTraces(() => new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }));
+}
+
+/** The traces exported over OTLP and decoded by the testing package's receiver, every span of them. */
+export async function receivedMultiServiceTraces(): Promise<ReceivedSpan[]> {
+  const receiver = await new OtlpTraceReceiver().start();
+  try {
+    await exportMultiServiceTraces(receiver.endpoint);
+    await receiver.waitFor(UPLOAD_SPANS.length + 1);
+  } finally {
+    await receiver.stop();
+  }
+  return receiver.spans;
 }
 
 /** The traces as the SDK's finished spans (`ReadableSpan`), in memory. */

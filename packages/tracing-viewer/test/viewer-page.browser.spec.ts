@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
 import type { Browser, Page } from 'playwright-core';
 import { renderTraceViewerHtml } from '../src/index.js';
 import { launchChromium } from './chromium.js';
@@ -13,7 +12,7 @@ import {
   LINKED_SPAN,
   SERVICES,
   UPLOAD_SPANS,
-  exportMultiServiceTraces,
+  receivedMultiServiceTraces,
 } from './multi-service-trace.js';
 
 /**
@@ -48,15 +47,9 @@ describe('the viewer page in Chromium (opened from a file, spans received over O
   const requests: string[] = [];
 
   beforeAll(async () => {
-    const receiver = await new OtlpTraceReceiver().start();
-    try {
-      await exportMultiServiceTraces(receiver.endpoint);
-      await receiver.waitFor(UPLOAD_SPANS.length + 1);
-    } finally {
-      await receiver.stop();
-    }
+    const received = await receivedMultiServiceTraces();
     // A value that would end the data's <script> element if the page did not escape it.
-    const spans = receiver.spans.map((span) =>
+    const spans = received.map((span) =>
       span.name === EVENT_SPAN ? { ...span, attributes: { ...span.attributes, 'file.comment': HOSTILE } } : span,
     );
     dir = mkdtempSync(join(tmpdir(), 'viewer-page-'));

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { OtlpTraceReceiver } from '@huleedu/nest-tracing-testing';
-import { UPLOAD_SPANS, exportMultiServiceTraces } from './multi-service-trace.js';
+import { UPLOAD_SPANS, receivedMultiServiceTraces } from './multi-service-trace.js';
 import { runCli } from './viewer-cli.js';
 
 describe('nest-tracing-viewer render', () => {
@@ -11,18 +10,12 @@ describe('nest-tracing-viewer render', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the page for spans saved as JSON', async () => {
-    const receiver = await new OtlpTraceReceiver().start();
-    try {
-      await exportMultiServiceTraces(receiver.endpoint);
-      await receiver.waitFor(UPLOAD_SPANS.length + 1);
-    } finally {
-      await receiver.stop();
-    }
+    const received = await receivedMultiServiceTraces();
     const spansFile = join(dir, 'spans.json');
     const page = join(dir, 'out.html');
     writeFileSync(
       spansFile,
-      JSON.stringify(receiver.spans, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)),
+      JSON.stringify(received, (_key, value: unknown) => (typeof value === 'bigint' ? String(value) : value)),
     );
     const cli = runCli(['render', spansFile, '-o', page]);
     expect(await cli.exit()).toBe(0);

@@ -67,30 +67,17 @@ function endWithFailure(span: Span, error: unknown, mark: FailureMarker): void {
  * unsubscribed (`operation.result=cancelled`). The caller gets the same value or error.
  */
 export function runInOwnSpan<T>(span: Span, parent: Context, fn: () => T, mark: FailureMarker = markFailure): T {
-  let result: T;
-  try {
-    result = context.with(trace.setSpan(parent, span), fn);
-  } catch (error) {
-    endWithFailure(span, error, mark);
-    throw error;
-  }
-  return settleOwnSpan(span, result, mark);
+  return runOwnSpanIn(span, trace.setSpan(parent, span), fn, mark);
 }
 
 /**
- * `runInOwnSpan` with the context `fn` runs in given (one that has `span` active, perhaps with more
- * set on it, such as suppressed instrumentation), and `fn` called with `argument`.
+ * `runInOwnSpan` with the context `fn` runs in given: one that has `span` active, perhaps with more
+ * set on it (instrumentation suppressed, for a send).
  */
-export function runOwnSpanIn<T, A>(
-  span: Span,
-  active: Context,
-  fn: (argument: A) => T,
-  argument: A,
-  mark: FailureMarker = markFailure,
-): T {
+export function runOwnSpanIn<T>(span: Span, active: Context, fn: () => T, mark: FailureMarker = markFailure): T {
   let result: T;
   try {
-    result = context.with(active, fn, undefined, argument);
+    result = context.with(active, fn);
   } catch (error) {
     endWithFailure(span, error, mark);
     throw error;

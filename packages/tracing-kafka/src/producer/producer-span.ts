@@ -85,8 +85,8 @@ export function runProducerSend<T>(name: string, attributes: () => Attributes, p
     recordOwnSpanAttributes(span, 'send', getCorrelationId(parent));
   }
   const active = trace.setSpan(parent, span);
-  const send = timed ? (ctx: Context) => measureSend(written!, () => publish(ctx)) : publish;
-  return runOwnSpanIn(span, suppressTracing(active), send, active, markProducerFailure);
+  const send = timed ? () => measureSend(written!, () => publish(active)) : () => publish(active);
+  return runOwnSpanIn(span, suppressTracing(active), send, markProducerFailure);
 }
 
 /**

@@ -8,7 +8,7 @@ const STATUS_NAMES = ['UNSET', 'OK', 'ERROR'] as const;
 const UNKNOWN_SERVICE = 'unknown_service';
 
 const byStart = (a: NormalizedSpan, b: NormalizedSpan): number =>
-  a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0;
+  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
 const millis = (nanoseconds: bigint): number => Number(nanoseconds) / 1e6;
 
 function serviceOf(span: NormalizedSpan): string {
@@ -26,11 +26,13 @@ function toRow(span: NormalizedSpan, traceStartNs: bigint, depth: number, parent
     service: serviceOf(span),
     kind: KIND_NAMES[span.kind] ?? String(span.kind),
     status: { code: STATUS_NAMES[span.status.code] ?? 'UNSET', message: span.status.message },
-    offsetMs: millis(span.startNs - traceStartNs),
-    durationMs: Math.max(0, millis(span.endNs - span.startNs)),
+    offsetMs: millis(span.startTimeUnixNano - traceStartNs),
+    durationMs: Math.max(0, millis(span.endTimeUnixNano - span.startTimeUnixNano)),
     attributes: span.attributes,
-    events: span.events.map(({ name, attributes, timeNs }) =>
-      timeNs === undefined ? { name, attributes } : { name, attributes, offsetMs: millis(timeNs - traceStartNs) },
+    events: span.events.map(({ name, attributes, timeUnixNano }) =>
+      timeUnixNano === undefined
+        ? { name, attributes }
+        : { name, attributes, offsetMs: millis(timeUnixNano - traceStartNs) },
     ),
     links: span.links,
     resource: span.resource,
@@ -56,8 +58,11 @@ function buildTrace(spans: NormalizedSpan[]): ViewerTrace {
       roots.push(span);
     }
   }
-  const traceStartNs = sorted[0].startNs;
-  const traceEndNs = sorted.reduce((end, span) => (span.endNs > end ? span.endNs : end), traceStartNs);
+  const traceStartNs = sorted[0].startTimeUnixNano;
+  const traceEndNs = sorted.reduce(
+    (end, span) => (span.endTimeUnixNano > end ? span.endTimeUnixNano : end),
+    traceStartNs,
+  );
   const rows: ViewerSpanRow[] = [];
   const visited = new Set<string>();
   const walk = (span: NormalizedSpan, depth: number): void => {

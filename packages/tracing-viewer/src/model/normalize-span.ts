@@ -1,3 +1,4 @@
+import type { ReceivedSpan } from '@huleedu/nest-tracing-testing/otlp';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /** A time in nanoseconds since the epoch: a bigint as decoded, or its decimal string or number as in JSON. */
@@ -26,23 +27,13 @@ export interface ReceivedSpanLike {
 /** What {@link renderTraceViewerHtml} accepts: spans received over OTLP, or the SDK's finished spans. */
 export type ViewerInputSpan = ReceivedSpanLike | ReadableSpan;
 
-/** The one shape the model is built from. */
-export interface NormalizedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  /** OTLP numbering. */
-  kind: number;
-  attributes: Record<string, unknown>;
-  status: { code: number; message: string };
-  events: Array<{ name: string; attributes: Record<string, unknown>; timeNs: bigint | undefined }>;
+/**
+ * The one shape the model is built from: a span as the testing package's OTLP receiver decodes it,
+ * every link with its attributes.
+ */
+export type NormalizedSpan = ReceivedSpan & {
   links: Array<{ traceId: string; spanId: string; attributes: Record<string, unknown> }>;
-  resource: Record<string, unknown>;
-  scope: { name: string; version: string };
-  startNs: bigint;
-  endNs: bigint;
-}
+};
 
 const nanos = (value: UnixNanos): bigint => BigInt(typeof value === 'number' ? Math.round(value) : value);
 const hrTimeNanos = ([seconds, nanoseconds]: readonly [number, number]): bigint =>
@@ -66,7 +57,7 @@ function fromReadableSpan(span: ReadableSpan): NormalizedSpan {
     events: span.events.map((event) => ({
       name: event.name,
       attributes: { ...event.attributes },
-      timeNs: hrTimeNanos(event.time),
+      timeUnixNano: hrTimeNanos(event.time),
     })),
     links: span.links.map((link) => ({
       traceId: link.context.traceId,
@@ -75,8 +66,8 @@ function fromReadableSpan(span: ReadableSpan): NormalizedSpan {
     })),
     resource: { ...span.resource.attributes },
     scope: { name: span.instrumentationScope.name, version: span.instrumentationScope.version ?? '' },
-    startNs: hrTimeNanos(span.startTime),
-    endNs: hrTimeNanos(span.endTime),
+    startTimeUnixNano: hrTimeNanos(span.startTime),
+    endTimeUnixNano: hrTimeNanos(span.endTime),
   };
 }
 
@@ -93,14 +84,14 @@ function fromReceivedSpan(span: ReceivedSpanLike): NormalizedSpan {
       name: event.name,
       attributes: event.attributes ?? {},
       // The OTLP decoder says 0 when an event had no time.
-      timeNs:
+      timeUnixNano:
         event.timeUnixNano !== undefined && nanos(event.timeUnixNano) > 0n ? nanos(event.timeUnixNano) : undefined,
     })),
     links: (span.links ?? []).map((link) => ({ ...link, attributes: link.attributes ?? {} })),
     resource: span.resource ?? {},
     scope: { name: span.scope?.name ?? '', version: span.scope?.version ?? '' },
-    startNs: nanos(span.startTimeUnixNano),
-    endNs: nanos(span.endTimeUnixNano),
+    startTimeUnixNano: nanos(span.startTimeUnixNano),
+    endTimeUnixNano: nanos(span.endTimeUnixNano),
   };
 }
 

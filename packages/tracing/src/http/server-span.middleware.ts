@@ -107,22 +107,10 @@ export class ServerSpanMiddleware implements NestMiddleware {
       context.with(serverRequestContext(parent, caller, correlationId), next);
       return;
     }
-    const requestAttributes = (): Attributes => {
-      const attributes = serverRequestAttributes(
-        request,
-        method,
-        path,
-        mark < 0 ? undefined : url.slice(mark + 1),
-        route,
-        options.captureRequestHeaders,
-      );
-      attributes[AttributeNames.CORRELATION_ID] = correlationId;
-      attributes[AttributeNames.OPERATION_TYPE] = 'server';
-      return attributes;
-    };
+    const query = mark < 0 ? undefined : url.slice(mark + 1);
     let state: ServerSpanState;
     if (adopted) {
-      adopted.setAttributes(requestAttributes());
+      adopted.setAttributes(spanAttributes(request, method, path, query, route, options, correlationId));
       const rpc = getRPCMetadata(parent);
       if (route !== undefined && rpc?.type === RPCType.HTTP) rpc.route = route;
       state = { span: adopted, owned: false, method, route: undefined, completed: false };
@@ -134,7 +122,9 @@ export class ServerSpanMiddleware implements NestMiddleware {
       // under nest-tracing's own samplers (trace id, parent and name only) they are built once the
       // span is known to record, so a request that head sampling drops never builds them
       const atStart = runtime.samplerReadsAttributes || runtime.metrics;
-      let attributes = atStart ? requestAttributes() : undefined;
+      let attributes = atStart
+        ? spanAttributes(request, method, path, query, route, options, correlationId)
+        : undefined;
       const span = currentTracer().startSpan(
         httpSpanName(method, route),
         { kind: SpanKind.SERVER, attributes },
@@ -142,7 +132,9 @@ export class ServerSpanMiddleware implements NestMiddleware {
       );
       state = { span, owned: true, method, route, completed: false };
       const recording = span.isRecording();
-      if (!atStart && recording) span.setAttributes((attributes = requestAttributes()));
+      if (!atStart && recording) {
+        span.setAttributes((attributes = spanAttributes(request, method, path, query, route, options, correlationId)));
+      }
       // metrics on: timed here, unless instrumentation-http handles the request (its metric has it)
       const startedAt = runtime.metrics && getRPCMetadata(current)?.type !== RPCType.HTTP ? performance.now() : -1;
       // one listener per request: the span is completed and ended when the response closes (a span
@@ -158,6 +150,22 @@ export class ServerSpanMiddleware implements NestMiddleware {
     if (options.traceResponseHeader) writeTraceHeader(response, options.traceResponseHeader, state.span);
     context.with(serverRequestContext(parent, state.span, correlationId), next);
   }
+}
+
+/** The SERVER span's request attributes, with the correlation id and `operation.type`. */
+function spanAttributes(
+  request: Request,
+  method: string,
+  path: string,
+  query: string | undefined,
+  route: string | undefined,
+  options: ResolvedHttpOptions,
+  correlationId: string,
+): Attributes {
+  const attributes = serverRequestAttributes(request, method, path, query, route, options.captureRequestHeaders);
+  attributes[AttributeNames.CORRELATION_ID] = correlationId;
+  attributes[AttributeNames.OPERATION_TYPE] = 'server';
+  return attributes;
 }
 
 /**
